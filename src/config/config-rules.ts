@@ -1,0 +1,133 @@
+import { arr, bool, map, num, obj, str } from './rules';
+
+/**
+ * The shape of a ConsentGate config (see `ConsentGateConfig` in `../types.ts`). Keep the two in
+ * step: `test/config/config-rules.test.ts` checks the documented example against both.
+ */
+
+const ID = /^[a-z][a-z0-9_-]*$/;
+export const id = str({ re: ID, x: 'an id (lower-case letters, digits, - and _, starting with a letter)' });
+export const idList = arr(id, { x: 'an array of category ids' });
+/** host, *.host, or host/path-prefix (a `*` stands for one path segment). */
+export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/[^\s]*)?$/i;
+const url = str({ url: true });
+const mode = str({ oneOf: ['opt-in', 'opt-out'] });
+const signalMode = str({ oneOf: ['honor', 'ignore'] });
+
+const cookie = obj(
+  {
+    name: str({ re: /^[^\s;,=]+$/, x: 'a cookie name or pattern (no spaces, ";", "," or "=")' }),
+    purpose: str(),
+    lifetime: str({ re: /^(session|\d+ (minute|hour|day|week|month|year)s?)$/, x: '"session" or a duration like "13 months"' }),
+    storage: str({ oneOf: ['cookie', 'localStorage', 'sessionStorage'] }),
+  },
+  { req: ['name'] },
+);
+
+const service = obj(
+  {
+    id,
+    title: str(),
+    provider: str(),
+    description: str(),
+    domains: arr(str({ re: HOST_PATTERN, x: 'a host pattern (host, *.host or host/path)' }), { x: 'an array of host patterns' }),
+    cookies: arr(cookie, { x: 'an array of cookie declarations' }),
+    privacyPolicyUrl: url,
+    optOutUrl: url,
+    switchable: bool,
+  },
+  { req: ['id'] },
+);
+
+const category = obj(
+  {
+    id,
+    title: str(),
+    description: str(),
+    required: bool,
+    default: bool,
+    services: arr(service, { x: 'an array of services' }),
+  },
+  { req: ['id'] },
+);
+
+const signal = obj(
+  { mode: signalMode, categories: idList, statement: str(), reason: str() },
+  { req: ['mode'] },
+);
+
+export const configRules = obj(
+  {
+    $schema: str(),
+    mode,
+    regions: map(mode, { keyRe: /^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, x: 'an object of region codes ("US-CA", "GB", "default") to modes' }),
+    policy: obj(
+      {
+        version: str({ re: /\S/, x: 'a non-empty string' }),
+        privacyPolicyUrl: url,
+        lifetimeDays: num(1, 395, true),
+        cookieName: str({ re: /^[A-Za-z0-9_-]+$/, x: 'a cookie name (letters, digits, - and _)' }),
+        cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i, x: 'a domain like "example.com"' }),
+        cookiePath: str({ re: /^\/\S*$/, x: 'a path starting with "/"' }),
+      },
+      { req: ['version'] },
+    ),
+    categories: arr(category, { x: 'an array of categories', min: 1 }),
+    signals: obj({ doNotTrack: signal, globalPrivacyControl: signal }),
+    language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/, x: '"auto" or a language tag like "en" or "pt-BR"' }),
+    texts: map(map(str(), { x: 'an object of text keys to strings' }), {
+      keyRe: /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/,
+      x: 'an object of language tags to texts',
+    }),
+    ui: obj({
+      layout: str({ oneOf: ['bar', 'box', 'modal'] }),
+      optOutLink: obj({ categories: idList, fixed: bool }),
+      placeholderGrants: str({ oneOf: ['service', 'category'] }),
+      optOutLinks: arr(obj({ title: str(), url }, { req: ['title', 'url'] }), { x: 'an array of { title, url } links' }),
+      theme: map(str({ re: /^[^;{}<>]*$/, x: 'a CSS value without ";", "{", "}", "<" or ">"' }), {
+        keyRe: /^--cg-[a-z0-9-]+$/,
+        x: 'an object of --cg-* custom properties',
+      }),
+      nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/, x: 'a CSP nonce (base64 characters)' }),
+      bannerInOptOut: bool,
+    }),
+    blocking: obj({
+      unknownThirdParty: str({ oneOf: ['allow', 'block'] }),
+      reloadOnWithdraw: bool,
+      registry: bool,
+    }),
+    sensitivePages: arr(obj({ match: str({ re: /^\//, x: 'a path glob starting with "/"' }), block: idList }, { req: ['match'] }), {
+      x: 'an array of { match, block } page rules',
+    }),
+    googleConsentMode: obj(
+      {
+        enabled: bool,
+        map: map(
+          arr(
+            str({
+              oneOf: [
+                'ad_storage',
+                'analytics_storage',
+                'ad_user_data',
+                'ad_personalization',
+                'functionality_storage',
+                'personalization_storage',
+                'security_storage',
+              ],
+            }),
+            { x: 'an array of Google consent types' },
+          ),
+          { x: 'an object of category ids to Google consent types' },
+        ),
+        waitForUpdate: num(0, 10000, true),
+        region: arr(str({ re: /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, x: 'an ISO 3166 region code like "US-CA"' }), { x: 'an array of region codes' }),
+        adsDataRedaction: bool,
+        urlPassthrough: bool,
+      },
+      { req: ['enabled'] },
+    ),
+    receipts: obj({ endpoint: url }, { req: ['endpoint'] }),
+    debug: bool,
+  },
+  { req: ['policy', 'categories'], x: 'a configuration object' },
+);

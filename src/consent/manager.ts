@@ -1,0 +1,272 @@
+import { modeForRegion, type ResolvedConfig } from '../config';
+import { guarded, logWarning } from '../log';
+import type { ChangeCause, ChangeListener, ConsentChange, ConsentChoices, ConsentMethod, ConsentMode, ConsentRecord, SignalDecision } from '../types';
+import { copyRecord, parseRecord, randomConsentId, serializeRecord, type RecordStatus } from './record';
+import { decideSignal, type ObservedSignals } from './signals';
+import type { ConsentStore } from './store';
+
+export interface ConsentManagerOptions {
+  /** The resolved config, or null when it was invalid: then everything but `necessary` stays blocked. */
+  config: ResolvedConfig | null;
+  store: ConsentStore;
+  signals: ObservedSignals;
+  region?: string;
+  now?: () => number;
+  newId?: () => string;
+}
+
+/** The single source of truth for consent. No DOM: the UI and the blocking layer subscribe to it. */
+export interface ConsentManager {
+  readonly config: ResolvedConfig | null;
+  readonly signals: ObservedSignals;
+  /** Why the stored value was or was not used at start-up. */
+  readonly storedStatus: RecordStatus;
+  mode(): ConsentMode;
+  get(): ConsentRecord | null;
+  hasDecision(): boolean;
+  isGranted(category: string, service?: string): boolean;
+  /** Whether a browser signal switched this category off (and the visitor did not switch it back on). */
+  signalBlocks(category: string): SignalDecision | null;
+  acceptAll(method?: ConsentMethod): void;
+  rejectAll(method?: ConsentMethod): void;
+  update(choices: ConsentChoices, method?: ConsentMethod): void;
+  withdraw(method?: ConsentMethod): void;
+  onChange(listener: ChangeListener): () => void;
+  whenGranted(category: string, service?: string): Promise<void>;
+  setRegion(region: string): void;
+  /** Categories kept blocked on this page whatever the consent (sensitive pages); [] lifts it. */
+  restrict(categories: readonly string[]): void;
+  restricted(): readonly string[];
+  /** Re-reads the store (another tab decided). */
+  sync(): void;
+}
+
+const ISO = (ms: number) => new Date(ms).toISOString();
+
+export function createConsentManager(options: ConsentManagerOptions): ConsentManager {
+  const { config, store, signals } = options;
+  const now = options.now ?? Date.now;
+  const newId = options.newId ?? randomConsentId;
+  const listeners = new Set<ChangeListener>();
+  let region = options.region;
+  let restricted = new Set<string>();
+
+  const categories = config?.categories ?? [];
+  const categoryById = new Map(categories.map((c) => [c.id, c]));
+  const serviceCategory = new Map<string, string>();
+  for (const c of categories) for (const s of c.services) serviceCategory.set(s.id, c.id);
+
+  const load = () =>
+    config
+      ? parseRecord(store.read(), { policyVersion: config.policy.version, lifetimeDays: config.policy.lifetimeDays, now: now() })
+      : { record: null, status: 'none' as RecordStatus };
+  const loaded = load();
+  let record = loaded.record;
+
+  const mode = (): ConsentMode => (config ? modeForRegion(config, region) : 'opt-in');
+
+  const currentDecisions = () => ({
+    doNotTrack: decideSignal(signals.doNotTrack, config!.signals.doNotTrack),
+    globalPrivacyControl: decideSignal(signals.globalPrivacyControl, config!.signals.globalPrivacyControl),
+  });
+
+  function signalBlocks(category: string): SignalDecision | null {
+    if (!config) return null;
+    const decisions = record?.signals ?? currentDecisions();
+    for (const decision of [decisions.doNotTrack, decisions.globalPrivacyControl]) {
+      if (decision.categories.includes(category) && !decision.overriddenByVisitor?.includes(category)) return decision;
+    }
+    return null;
+  }
+
+  function isGranted(category: string, service?: string): boolean {
+    // Fail closed: with no valid config only the conventional necessary category runs.
+    if (!config) return category === 'necessary';
+    const c = categoryById.get(category);
+    if (!c) return false;
+    if (c.required) return true;
+    if (restricted.has(category) || signalBlocks(category)) return false;
+    if (record) {
+      const byService = service === undefined ? undefined : record.services[service];
+      return byService ?? record.categories[category] ?? false;
+    }
+    return mode() === 'opt-out' && c.default;
+  }
+
+  function snapshot(cause: ChangeCause): ConsentChange {
+    return {
+      record: copyRecord(record),
+      categories: categories.filter((c) => isGranted(c.id)).map((c) => c.id),
+      services: [...serviceCategory].filter(([s, c]) => isGranted(c, s)).map(([s]) => s),
+      cause,
+    };
+  }
+
+  function emit(cause: ChangeCause): void {
+    const change = snapshot(cause);
+    for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(record) });
+  }
+
+  /** The state the visitor sees now, per category, as the base of a first decision. */
+  function effectiveCategories(): Record<string, boolean> {
+    return Object.fromEntries(categories.map((c) => [c.id, isGranted(c.id)]));
+  }
+
+  /**
+   * Writes a decision. `explicit` lists categories the visitor switched on one by one: only those
+   * may override an honored signal (GPC: "accept all" never re-enables sale/sharing).
+   */
+  function decide(
+    nextCategories: Record<string, boolean>,
+    nextServices: Record<string, boolean>,
+    method: ConsentMethod,
+    explicit: readonly string[],
+    cause: ChangeCause,
+  ): void {
+    if (!config) {
+      logWarning('The configuration is invalid, so no consent can be recorded; every non-necessary category stays blocked.');
+      return;
+    }
+    const previous = record;
+    const at = ISO(now());
+    const decisions = currentDecisions();
+    for (const key of ['doNotTrack', 'globalPrivacyControl'] as const) {
+      const decision = decisions[key];
+      // Earlier overrides hold while the category stays on; "reject all" or a switch-off ends them.
+      const overrides = [...new Set([...(previous?.signals[key].overriddenByVisitor ?? []), ...explicit])].filter(
+        (id) => decision.categories.includes(id) && nextCategories[id],
+      );
+      for (const id of decision.categories) if (!overrides.includes(id)) nextCategories[id] = false;
+      if (overrides.length) decision.overriddenByVisitor = overrides;
+    }
+    for (const c of categories) if (c.required) nextCategories[c.id] = true;
+    // Per-service entries are kept only where they differ from their category: the cookie stays small.
+    const services: Record<string, boolean> = {};
+    for (const [id, value] of Object.entries(nextServices)) {
+      const category = serviceCategory.get(id);
+      if (category === undefined || nextCategories[category] !== value) services[id] = value;
+    }
+    record = {
+      v: 1,
+      id: previous?.id ?? newId(),
+      givenAt: previous?.givenAt ?? at,
+      updatedAt: at,
+      ...(cause === 'withdraw' ? { withdrawnAt: at } : previous?.withdrawnAt ? { withdrawnAt: previous.withdrawnAt } : {}),
+      policyVersion: config.policy.version,
+      mode: mode(),
+      categories: nextCategories,
+      services,
+      method,
+      seq: (previous?.seq ?? 0) + 1,
+      signals: decisions,
+    };
+    store.write(serializeRecord(record), config.policy.lifetimeDays);
+    emit(cause);
+  }
+
+  const all = (value: boolean) => Object.fromEntries(categories.map((c) => [c.id, value || c.required]));
+
+  /** A browser signal that the site honors decides for the visitor only where the regime lets it. */
+  function applySignalsWithoutVisitor(): void {
+    if (!config) return;
+    const decisions = currentDecisions();
+    const forced = [...decisions.doNotTrack.categories, ...decisions.globalPrivacyControl.categories];
+    if (!forced.length) return;
+    if (record) {
+      // A signal turned on since the decision: record the new observation (the signal decided).
+      const applied = [...record.signals.doNotTrack.categories, ...record.signals.globalPrivacyControl.categories];
+      if (forced.some((id) => !applied.includes(id))) decide({ ...record.categories }, { ...record.services }, 'signal', [], 'decision');
+    } else if (mode() === 'opt-out') {
+      // Opt-out regimes: GPC is the visitor's opt-out (no banner needed); record it as the signal's.
+      decide(effectiveCategories(), {}, 'signal', [], 'decision');
+    }
+  }
+
+  applySignalsWithoutVisitor();
+
+  const manager: ConsentManager = {
+    config,
+    signals,
+    storedStatus: loaded.status,
+    mode,
+    get: () => copyRecord(record),
+    hasDecision: () => record !== null,
+    isGranted,
+    signalBlocks,
+    acceptAll(method = 'api') {
+      decide(all(true), {}, method, [], 'decision');
+    },
+    rejectAll(method = 'api') {
+      decide(all(false), {}, method, [], 'decision');
+    },
+    update(choices, method = 'api') {
+      const nextCategories = record ? { ...record.categories } : effectiveCategories();
+      const nextServices = record ? { ...record.services } : {};
+      const explicit: string[] = [];
+      for (const [key, value] of Object.entries(choices ?? {})) {
+        if (typeof value !== 'boolean') {
+          logWarning(`update(): "${key}" must be true or false; ignored.`);
+          continue;
+        }
+        const dot = key.indexOf('.');
+        const service = dot > 0 ? key.slice(dot + 1) : key;
+        if (categoryById.has(key)) {
+          nextCategories[key] = value;
+          if (value) explicit.push(key);
+          // A category choice speaks for its services, unless the same call names them.
+          for (const [s, c] of serviceCategory) if (c === key) delete nextServices[s];
+        } else if (serviceCategory.has(service) || (dot > 0 && categoryById.has(key.slice(0, dot)))) {
+          nextServices[service] = value;
+        } else {
+          logWarning(`update(): "${key}" is neither a configured category nor a service; ignored.`);
+        }
+      }
+      decide(nextCategories, nextServices, method, explicit, 'decision');
+    },
+    withdraw(method = 'api') {
+      decide(all(false), {}, method, [], 'withdraw');
+    },
+    onChange(listener) {
+      if (typeof listener !== 'function') return () => {};
+      listeners.add(listener);
+      // A late subscriber still learns the current state.
+      guarded('A consent change listener', listener, snapshot('init'));
+      return () => listeners.delete(listener);
+    },
+    whenGranted(category, service) {
+      return new Promise<void>((resolve) => {
+        if (isGranted(category, service)) return resolve();
+        const stop = manager.onChange(() => {
+          if (isGranted(category, service)) {
+            stop();
+            resolve();
+          }
+        });
+      });
+    },
+    setRegion(next) {
+      if (typeof next !== 'string') return;
+      const before = mode();
+      region = next;
+      if (mode() !== before) {
+        applySignalsWithoutVisitor();
+        emit('context');
+      }
+    },
+    restrict(ids) {
+      const next = new Set(ids);
+      if (next.size === restricted.size && [...next].every((id) => restricted.has(id))) return;
+      restricted = next;
+      emit('context');
+    },
+    restricted: () => [...restricted],
+    sync() {
+      const next = load().record;
+      if (JSON.stringify(next) === JSON.stringify(record)) return;
+      const withdrew = record && next && next.withdrawnAt !== record.withdrawnAt;
+      record = next;
+      emit(withdrew ? 'withdraw' : 'sync');
+    },
+  };
+  return manager;
+}

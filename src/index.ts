@@ -1,0 +1,18 @@
+/**
+ * npm entry: named exports only, no side effect on import.
+ * `createConsentGate` wires everything; the parts are exported for custom compositions.
+ */
+export { createConsentGate, createPublicApi, createCore, loadConfig, type ConsentGateOptions } from './gate';
+export { validateConfig, resolveConfig, ConsentGateConfigError, type ResolvedConfig } from './config';
+export {
+  createConsentManager,
+  createCookieStore,
+  createMemoryStore,
+  readSignals,
+  type ConsentManager,
+  type ConsentStore,
+  type ObservedSignals,
+} from './consent';
+export { CHANGE_EVENT } from './integrations';
+export { VERSION } from './version';
+export type * from './types';

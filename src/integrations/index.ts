@@ -1,0 +1,1 @@
+export { dispatchChangeEvents, CHANGE_EVENT } from './dom-event';
