@@ -9,7 +9,7 @@ const ID = /^[a-z][a-z0-9_-]*$/;
 export const id = str({ re: ID, x: 'an id (lower-case letters, digits, - and _, starting with a letter)' });
 export const idList = arr(id, { x: 'an array of category ids' });
 /** host, *.host, or host/path-prefix (a `*` stands for one path segment). */
-export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/[^\s]*)?$/i;
+export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/;
 const url = str({ url: true });
 const mode = str({ oneOf: ['opt-in', 'opt-out'] });
 const signalMode = str({ oneOf: ['honor', 'ignore'] });
@@ -67,7 +67,7 @@ export const configRules = obj(
         privacyPolicyUrl: url,
         lifetimeDays: num(1, 395, true),
         cookieName: str({ re: /^[A-Za-z0-9_-]+$/, x: 'a cookie name (letters, digits, - and _)' }),
-        cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/i, x: 'a domain like "example.com"' }),
+        cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/, x: 'a domain like "example.com"' }),
         cookiePath: str({ re: /^\/\S*$/, x: 'a path starting with "/"' }),
       },
       { req: ['version'] },

@@ -57,7 +57,8 @@ export const map = (values: Rule, extra: Omit<ObjectRule, 'k' | 'props' | 'value
 });
 
 /** https:, http:, or a relative reference. Anything with another scheme is refused. */
-export const SAFE_URL = /^(https?:\/\/[^\s]+|(?![a-z][a-z0-9+.-]*:)[^\s]*)$/i;
+// No `i` flag anywhere in the rules: JSON Schema patterns have no flags.
+export const SAFE_URL = /^([hH][tT][tT][pP][sS]?:\/\/\S+|(?![A-Za-z][A-Za-z0-9+.-]*:)\S*)$/;
 
 export function isSafeUrl(value: string): boolean {
   return SAFE_URL.test(value);

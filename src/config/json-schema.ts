@@ -1,0 +1,59 @@
+/**
+ * Turns the rule tree into the JSON Schema (draft 2020-12) that ships as
+ * `dist/consentgate.schema.json`, so editors complete and check what the run time checks.
+ * Build-time only: no entry imports this file. `npm run schema` writes the checked-in copy and
+ * `test/config/json-schema.test.ts` fails when the copy and the rules drift apart.
+ */
+import { configRules } from './config-rules';
+import type { Rule } from './rules';
+import { SAFE_URL } from './rules';
+import { schemaDocs } from './schema-docs';
+
+type JsonSchema = Record<string, unknown>;
+
+function convert(rule: Rule, path: string): JsonSchema {
+  const description = schemaDocs[path];
+  const doc = description ? { description } : {};
+  switch (rule.k) {
+    case 's':
+      return {
+        type: 'string',
+        ...doc,
+        ...(rule.oneOf ? { enum: [...rule.oneOf] } : {}),
+        ...(rule.re ? { pattern: rule.re.source } : {}),
+        ...(rule.url ? { pattern: SAFE_URL.source } : {}),
+      };
+    case 'n':
+      return { type: rule.int ? 'integer' : 'number', minimum: rule.min, maximum: rule.max, ...doc };
+    case 'b':
+      return { type: 'boolean', ...doc };
+    case 'a':
+      return { type: 'array', items: convert(rule.of, `${path}[]`), ...(rule.min ? { minItems: rule.min } : {}), ...doc };
+    case 'o': {
+      const properties = Object.fromEntries(Object.entries(rule.props).map(([key, sub]) => [key, convert(sub, path ? `${path}.${key}` : key)]));
+      return {
+        type: 'object',
+        ...doc,
+        ...(Object.keys(properties).length ? { properties } : {}),
+        ...(rule.req?.length ? { required: [...rule.req] } : {}),
+        // The run time only warns about unknown keys; editors flag them, which catches typos sooner.
+        ...(rule.values ? {} : { additionalProperties: false }),
+        ...(rule.values
+          ? {
+              ...(rule.keyRe ? { propertyNames: { pattern: rule.keyRe.source } } : {}),
+              additionalProperties: convert(rule.values, `${path}.*`),
+            }
+          : {}),
+      };
+    }
+  }
+}
+
+export function buildJsonSchema(version: string): JsonSchema {
+  return {
+    $schema: 'https://json-schema.org/draft/2020-12/schema',
+    $id: `https://unpkg.com/consentgate@${version}/dist/consentgate.schema.json`,
+    title: 'ConsentGate configuration',
+    ...convert(configRules, ''),
+  };
+}
