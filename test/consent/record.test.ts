@@ -57,3 +57,20 @@ describe('randomConsentId', () => {
     for (const id of ids) expect(id).toMatch(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/);
   });
 });
+
+describe('the stored record size', () => {
+  it('stays well under the 4 KB cookie limit: a full record for 5 categories is under 1.1 KB encoded', () => {
+    const record = sampleRecord({
+      categories: { necessary: true, functional: true, analytics: true, advertising: false, social: true },
+      services: { youtube: true, hotjar: false, 'x-widgets': false },
+      withdrawnAt: '2026-11-10T10:00:00.000Z',
+    });
+    record.signals.doNotTrack.reason = 'Not honored: no common definition or industry standard for Do Not Track exists (privacy policy).';
+    record.signals.globalPrivacyControl.reason = 'Honored: Global Privacy Control is an opt-out of sale and sharing.';
+    record.signals.globalPrivacyControl.overriddenByVisitor = ['advertising'];
+    // What js-cookie writes: encodeURIComponent, then the characters a cookie value may hold decoded back.
+    const encoded = encodeURIComponent(serializeRecord(record)).replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent);
+    expect(encoded.length).toBeLessThan(1100);
+    console.info(`record cookie value: ${encoded.length} bytes`);
+  });
+});
