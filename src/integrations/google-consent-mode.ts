@@ -1,0 +1,218 @@
+/**
+ * Google Consent Mode v2 (https://developers.google.com/tag-platform/security/guides/consent).
+ *
+ * - `pushConsentDefault()` runs in the synchronous boot, before any Google tag can: Google requires
+ *   `gtag('consent', 'default', …)` to precede every `config`/`event` command on every page.
+ * - `connectGoogleConsentMode()` runs in the app: `gtag('consent', 'update', …)` after each decision,
+ *   and once at start-up when the visitor decided on an earlier page (Consent Mode does not remember
+ *   choices: "the CMP must send the update command on every page").
+ */
+import type { ConsentManager } from '../consent';
+import { readSignals, signalOn, type ObservedSignals } from '../consent/signals';
+import type { ResolvedConfig } from '../config';
+import { logError, logWarning } from '../log';
+import { sensitiveBlocks } from './sensitive-pages';
+
+/** The seven consent types of Consent Mode v2, in the order the SDK writes them. */
+export const CONSENT_TYPES = [
+  'ad_storage',
+  'analytics_storage',
+  'ad_user_data',
+  'ad_personalization',
+  'functionality_storage',
+  'personalization_storage',
+  'security_storage',
+] as const;
+
+export type ConsentType = (typeof CONSENT_TYPES)[number];
+export type ConsentTypeState = Record<ConsentType, 'granted' | 'denied'>;
+
+/** @see GoogleConsentModeConfig.map */
+export const DEFAULT_CONSENT_MAP: Readonly<Record<string, readonly ConsentType[]>> = Object.freeze({
+  analytics: ['analytics_storage'],
+  advertising: ['ad_storage', 'ad_user_data', 'ad_personalization'],
+  functional: ['functionality_storage', 'personalization_storage'],
+  necessary: ['security_storage'],
+});
+
+/** @see GoogleConsentModeConfig.waitForUpdate */
+export const DEFAULT_WAIT_FOR_UPDATE = 500;
+
+/** The part of `window` Consent Mode writes to. */
+export interface DataLayerWindow {
+  dataLayer?: unknown[];
+}
+
+/** Consent Mode settings read defensively from any config, validated or not. */
+interface ConsentModeView {
+  map: Record<string, ConsentType[]>;
+  waitForUpdate: number;
+  region?: string[];
+  adsDataRedaction?: boolean;
+  urlPassthrough?: boolean;
+}
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+const isConsentType = (value: unknown): value is ConsentType => (CONSENT_TYPES as readonly unknown[]).includes(value);
+const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+
+/** Consent Mode settings, or null when it is off or unreadable. Never throws. */
+function readConsentMode(config: unknown): ConsentModeView | null {
+  if (!isObject(config) || !isObject(config.googleConsentMode) || config.googleConsentMode.enabled !== true) return null;
+  const gcm = config.googleConsentMode;
+  const map: Record<string, ConsentType[]> = {};
+  const source = isObject(gcm.map) ? gcm.map : DEFAULT_CONSENT_MAP;
+  for (const [category, types] of Object.entries(source)) map[category] = (Array.isArray(types) ? types : []).filter(isConsentType);
+  const wait = gcm.waitForUpdate;
+  const region = strings(gcm.region);
+  return {
+    map,
+    waitForUpdate: typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : DEFAULT_WAIT_FOR_UPDATE,
+    ...(region.length ? { region } : {}),
+    ...(typeof gcm.adsDataRedaction === 'boolean' ? { adsDataRedaction: gcm.adsDataRedaction } : {}),
+    ...(typeof gcm.urlPassthrough === 'boolean' ? { urlPassthrough: gcm.urlPassthrough } : {}),
+  };
+}
+
+/**
+ * Each type's state from its categories: granted only when at least one category maps to it and
+ * every category that maps to it is granted (fail closed: an unmapped type stays denied).
+ */
+export function consentTypeState(map: Readonly<Record<string, readonly string[]>>, isGranted: (category: string) => boolean): ConsentTypeState {
+  const grantedBy = new Map<ConsentType, boolean>();
+  for (const [category, types] of Object.entries(map)) {
+    const granted = isGranted(category);
+    for (const type of types) if (isConsentType(type)) grantedBy.set(type, (grantedBy.get(type) ?? true) && granted);
+  }
+  const state = {} as ConsentTypeState;
+  for (const type of CONSENT_TYPES) state[type] = grantedBy.get(type) ? 'granted' : 'denied';
+  return state;
+}
+
+/**
+ * The `gtag` of Google's snippet, `function gtag(){dataLayer.push(arguments);}`: gtag.js and GTM
+ * read only `Arguments` objects in the dataLayer as commands (a plain array is ignored), so the
+ * push must be of `arguments` itself.
+ */
+function gtagFor(win: DataLayerWindow): ((...args: unknown[]) => void) | null {
+  const layer = (win.dataLayer = win.dataLayer || []);
+  if (typeof (layer as { push?: unknown }).push !== 'function') {
+    logWarning('window.dataLayer is not an array; Google Consent Mode commands were not sent.');
+    return null;
+  }
+  return function gtag(..._args: unknown[]) {
+    // eslint-disable-next-line prefer-rest-params -- Google's tags need the Arguments object.
+    layer.push(arguments);
+  };
+}
+
+export interface ConsentDefaultContext {
+  /** Region code chosen by the site (`data-region`), for the regime. */
+  region?: string;
+  /** Browser signals. @default read from `navigator` */
+  signals?: ObservedSignals;
+  /** Path of the page (sensitive pages). @default `location.pathname` */
+  pathname?: string;
+}
+
+/** The regime from a raw config: `regions[region]`, then its country, then `regions.default`, then `mode`. */
+function rawMode(config: Record<string, unknown>, region: string | undefined): 'opt-in' | 'opt-out' {
+  const regions = isObject(config.regions) ? config.regions : {};
+  const pick = (key: string | undefined) => (key !== undefined && (regions[key] === 'opt-in' || regions[key] === 'opt-out') ? (regions[key] as 'opt-in' | 'opt-out') : undefined);
+  return (region ? (pick(region) ?? pick(region.split('-')[0])) : undefined) ?? pick('default') ?? (config.mode === 'opt-out' ? 'opt-out' : 'opt-in');
+}
+
+/** Categories an honored, observed browser signal switches off, from a raw config (defaults as in `resolveConfig`). */
+function rawSignalBlocks(config: Record<string, unknown>, observed: ObservedSignals): Set<string> {
+  const signals = isObject(config.signals) ? config.signals : {};
+  const blocked = new Set<string>();
+  const apply = (raw: unknown, defaultMode: string, defaultCategories: string[], value: string | boolean | null) => {
+    const policy = isObject(raw) ? raw : {};
+    const mode = typeof policy.mode === 'string' ? policy.mode : defaultMode;
+    if (mode === 'honor' && signalOn(value)) for (const id of Array.isArray(policy.categories) ? strings(policy.categories) : defaultCategories) blocked.add(id);
+  };
+  apply(signals.doNotTrack, 'ignore', ['analytics', 'advertising'], observed.doNotTrack);
+  apply(signals.globalPrivacyControl, 'honor', ['advertising'], observed.globalPrivacyControl);
+  return blocked;
+}
+
+/**
+ * The state before the visitor decides, from the raw JSON config (the boot runs before validation):
+ * required categories granted; in opt-in regimes everything else denied; in opt-out regimes the
+ * category's `default`, except what an honored browser signal or a sensitive page switches off.
+ */
+export function defaultConsentState(config: unknown, context: ConsentDefaultContext = {}): ConsentTypeState | null {
+  const gcm = readConsentMode(config);
+  if (!gcm || !isObject(config)) return null;
+  const categories = new Map<string, Record<string, unknown>>();
+  for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && typeof c.id === 'string') categories.set(c.id, c);
+  const optOut = rawMode(config, context.region) === 'opt-out';
+  const blocked = optOut ? rawSignalBlocks(config, context.signals ?? readSignals()) : new Set<string>();
+  if (optOut) for (const id of sensitiveBlocks(config.sensitivePages, context.pathname ?? currentPath())) blocked.add(id);
+  return consentTypeState(gcm.map, (id) => {
+    const c = categories.get(id);
+    if (!c) return false;
+    if (c.required === true) return true;
+    return optOut && c.default !== false && !blocked.has(id);
+  });
+}
+
+function currentPath(): string {
+  try {
+    return globalThis.location?.pathname ?? '/';
+  } catch {
+    return '/';
+  }
+}
+
+/**
+ * Pushes `gtag('consent', 'default', {…seven types, wait_for_update, region?})`, then
+ * `gtag('set', 'ads_data_redaction', …)` and `gtag('set', 'url_passthrough', …)` when configured,
+ * to `win.dataLayer`. Synchronous, and safe on any input: returns false (and pushes nothing) when
+ * Consent Mode is off or the config unreadable; never throws.
+ */
+export function pushConsentDefault(config: unknown, win: DataLayerWindow = globalThis as DataLayerWindow, context: ConsentDefaultContext = {}): boolean {
+  try {
+    const gcm = readConsentMode(config);
+    const state = gcm && defaultConsentState(config, context);
+    if (!gcm || !state) return false;
+    const gtag = gtagFor(win);
+    if (!gtag) return false;
+    gtag('consent', 'default', { ...state, wait_for_update: gcm.waitForUpdate, ...(gcm.region ? { region: [...gcm.region] } : {}) });
+    if (gcm.adsDataRedaction !== undefined) gtag('set', 'ads_data_redaction', gcm.adsDataRedaction);
+    if (gcm.urlPassthrough !== undefined) gtag('set', 'url_passthrough', gcm.urlPassthrough);
+    return true;
+  } catch (error) {
+    logError('The Google Consent Mode default could not be set.', error);
+    return false;
+  }
+}
+
+/**
+ * `gtag('consent', 'update', {…seven types})` after every decision (this tab's or another's), when
+ * the page context changes what may run (sensitive route, region), and once at start-up when a
+ * stored decision exists. Before any decision the boot's default already says it all.
+ */
+export function connectGoogleConsentMode(
+  manager: ConsentManager,
+  config: ResolvedConfig | null,
+  win: DataLayerWindow = globalThis as DataLayerWindow,
+): () => void {
+  const gcm = readConsentMode(config);
+  if (!gcm) return () => {};
+  let last = '';
+  return manager.onChange((change) => {
+    try {
+      const state = consentTypeState(gcm.map, (category) => manager.isGranted(category));
+      const key = JSON.stringify(state);
+      const repeat = key === last;
+      last = key;
+      if (change.cause === 'init' && !manager.hasDecision()) return;
+      // A decision is always reported, even when it changes nothing; a context change only when it does.
+      if (repeat && (change.cause === 'context' || change.cause === 'sync')) return;
+      gtagFor(win)?.('consent', 'update', state);
+    } catch (error) {
+      logError('The Google Consent Mode update could not be sent.', error);
+    }
+  });
+}
