@@ -17,8 +17,8 @@ describe('createConsentGate', () => {
     expect(error.mock.calls[0]![1]).toBe(
       'Invalid configuration: 4 problems; every non-necessary category stays blocked.\n' +
         '  policy.version: expected a non-empty string\n' +
-        '  categories[0].id: expected an id (lower-case letters, digits, - and _, starting with a letter)\n' +
-        '  categories[1].id: missing; expected an id (lower-case letters, digits, - and _, starting with a letter)\n' +
+        '  categories[0].id: expected an id like "analytics" (a-z, 0-9, - and _)\n' +
+        '  categories[1].id: missing; expected an id like "analytics" (a-z, 0-9, - and _)\n' +
         '  categories[1].services: expected an array of services',
     );
     expect(gate.problems).toHaveLength(4);

@@ -6,7 +6,7 @@ import { arr, bool, map, num, obj, str } from './rules';
  */
 
 const ID = /^[a-z][a-z0-9_-]*$/;
-export const id = str({ re: ID, x: 'an id (lower-case letters, digits, - and _, starting with a letter)' });
+export const id = str({ re: ID, x: 'an id like "analytics" (a-z, 0-9, - and _)' });
 export const idList = arr(id, { x: 'an array of category ids' });
 /** host, *.host, or host/path-prefix (a `*` stands for one path segment). */
 export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/;
@@ -16,7 +16,7 @@ const signalMode = str({ oneOf: ['honor', 'ignore'] });
 
 const cookie = obj(
   {
-    name: str({ re: /^[^\s;,=]+$/, x: 'a cookie name or pattern (no spaces, ";", "," or "=")' }),
+    name: str({ re: /^[^\s;,=]+$/, x: 'a cookie name or * pattern' }),
     purpose: str(),
     lifetime: str({ re: /^(session|\d+ (minute|hour|day|week|month|year)s?)$/, x: '"session" or a duration like "13 months"' }),
     storage: str({ oneOf: ['cookie', 'localStorage', 'sessionStorage'] }),
@@ -60,13 +60,13 @@ export const configRules = obj(
   {
     $schema: str(),
     mode,
-    regions: map(mode, { keyRe: /^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, x: 'an object of region codes ("US-CA", "GB", "default") to modes' }),
+    regions: map(mode, { keyRe: /^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, x: 'region codes ("US-CA", "default") mapped to modes' }),
     policy: obj(
       {
         version: str({ re: /\S/, x: 'a non-empty string' }),
         privacyPolicyUrl: url,
         lifetimeDays: num(1, 395, true),
-        cookieName: str({ re: /^[A-Za-z0-9_-]+$/, x: 'a cookie name (letters, digits, - and _)' }),
+        cookieName: str({ re: /^[A-Za-z0-9_-]+$/, x: 'a cookie name (A-Z, a-z, 0-9, - and _)' }),
         cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/, x: 'a domain like "example.com"' }),
         cookiePath: str({ re: /^\/\S*$/, x: 'a path starting with "/"' }),
       },
@@ -74,21 +74,21 @@ export const configRules = obj(
     ),
     categories: arr(category, { x: 'an array of categories', min: 1 }),
     signals: obj({ doNotTrack: signal, globalPrivacyControl: signal }),
-    language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/, x: '"auto" or a language tag like "en" or "pt-BR"' }),
-    texts: map(map(str(), { x: 'an object of text keys to strings' }), {
+    language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/, x: '"auto" or a language tag like "pt-BR"' }),
+    texts: map(map(str(), { x: 'text keys mapped to strings' }), {
       keyRe: /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/,
-      x: 'an object of language tags to texts',
+      x: 'language tags mapped to texts',
     }),
     ui: obj({
       layout: str({ oneOf: ['bar', 'box', 'modal'] }),
       optOutLink: obj({ categories: idList, fixed: bool }),
       placeholderGrants: str({ oneOf: ['service', 'category'] }),
       optOutLinks: arr(obj({ title: str(), url }, { req: ['title', 'url'] }), { x: 'an array of { title, url } links' }),
-      theme: map(str({ re: /^[^;{}<>]*$/, x: 'a CSS value without ";", "{", "}", "<" or ">"' }), {
+      theme: map(str({ re: /^[^;{}<>]*$/, x: 'a CSS value without ; { } < >' }), {
         keyRe: /^--cg-[a-z0-9-]+$/,
-        x: 'an object of --cg-* custom properties',
+        x: '--cg-* properties mapped to CSS values',
       }),
-      nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/, x: 'a CSP nonce (base64 characters)' }),
+      nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/, x: 'a CSP nonce' }),
       bannerInOptOut: bool,
     }),
     blocking: obj({
@@ -97,7 +97,7 @@ export const configRules = obj(
       registry: bool,
     }),
     sensitivePages: arr(obj({ match: str({ re: /^\//, x: 'a path glob starting with "/"' }), block: idList }, { req: ['match'] }), {
-      x: 'an array of { match, block } page rules',
+      x: 'an array of { match, block }',
     }),
     googleConsentMode: obj(
       {
@@ -117,10 +117,10 @@ export const configRules = obj(
             }),
             { x: 'an array of Google consent types' },
           ),
-          { x: 'an object of category ids to Google consent types' },
+          { x: 'category ids mapped to Google consent types' },
         ),
         waitForUpdate: num(0, 10000, true),
-        region: arr(str({ re: /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, x: 'an ISO 3166 region code like "US-CA"' }), { x: 'an array of region codes' }),
+        region: arr(str({ re: /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/, x: 'a region code like "US-CA"' }), { x: 'an array of region codes' }),
         adsDataRedaction: bool,
         urlPassthrough: bool,
       },
