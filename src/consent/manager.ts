@@ -65,6 +65,14 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   const mode = (): ConsentMode => (config ? modeForRegion(config, region) : 'opt-in');
 
+  /**
+   * Whether the stored record is the visitor's decision under the current regime. A record made in
+   * an opt-out regime holds categories that were on because nobody objected (a GPC `signal` record,
+   * an opt-out link click): that is not consent where the regime is opt-in (the visitor travelled,
+   * the site chose another region, or switched modes), so such a visitor is asked again.
+   */
+  const decided = () => record !== null && !(record.mode === 'opt-out' && mode() === 'opt-in');
+
   const currentDecisions = () => ({
     doNotTrack: decideSignal(signals.doNotTrack, config!.signals.doNotTrack),
     globalPrivacyControl: decideSignal(signals.globalPrivacyControl, config!.signals.globalPrivacyControl),
@@ -72,7 +80,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   function signalBlocks(category: string): SignalDecision | null {
     if (!config) return null;
-    const decisions = record?.signals ?? currentDecisions();
+    const decisions = record && decided() ? record.signals : currentDecisions();
     for (const decision of [decisions.doNotTrack, decisions.globalPrivacyControl]) {
       if (decision.categories.includes(category) && !decision.overriddenByVisitor?.includes(category)) return decision;
     }
@@ -86,7 +94,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     if (!c) return false;
     if (c.required) return true;
     if (restricted.has(category) || signalBlocks(category)) return false;
-    if (record) {
+    if (record && decided()) {
       const byService = service === undefined ? undefined : record.services[service];
       return byService ?? record.categories[category] ?? false;
     }
@@ -107,9 +115,18 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(record) });
   }
 
-  /** The state the visitor sees now, per category, as the base of a first decision. */
+  /**
+   * The state the visitor sees now, per category, as the base of a first decision. A sensitive
+   * page's restriction is page state, not the visitor's choice: it never reaches the record.
+   */
   function effectiveCategories(): Record<string, boolean> {
-    return Object.fromEntries(categories.map((c) => [c.id, isGranted(c.id)]));
+    const page = restricted;
+    restricted = new Set();
+    try {
+      return Object.fromEntries(categories.map((c) => [c.id, isGranted(c.id)]));
+    } finally {
+      restricted = page;
+    }
   }
 
   /**
@@ -172,7 +189,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     const decisions = currentDecisions();
     const forced = [...decisions.doNotTrack.categories, ...decisions.globalPrivacyControl.categories];
     if (!forced.length) return;
-    if (record) {
+    if (record && decided()) {
       // A signal turned on since the decision: record the new observation (the signal decided).
       const applied = [...record.signals.doNotTrack.categories, ...record.signals.globalPrivacyControl.categories];
       if (forced.some((id) => !applied.includes(id))) decide({ ...record.categories }, { ...record.services }, 'signal', [], 'decision');
@@ -190,7 +207,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     storedStatus: loaded.status,
     mode,
     get: () => copyRecord(record),
-    hasDecision: () => record !== null,
+    hasDecision: decided,
     isGranted,
     signalBlocks,
     acceptAll(method = 'api') {
@@ -200,8 +217,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       decide(all(false), {}, method, [], 'decision');
     },
     update(choices, method = 'api') {
-      const nextCategories = record ? { ...record.categories } : effectiveCategories();
-      const nextServices = record ? { ...record.services } : {};
+      const nextCategories = record && decided() ? { ...record.categories } : effectiveCategories();
+      const nextServices = record && decided() ? { ...record.services } : {};
       const explicit: string[] = [];
       for (const [key, value] of Object.entries(choices ?? {})) {
         if (typeof value !== 'boolean') {
@@ -212,7 +229,9 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
         const service = dot > 0 ? key.slice(dot + 1) : key;
         if (categoryById.has(key)) {
           nextCategories[key] = value;
-          if (value) explicit.push(key);
+          // Only a switch the visitor turned on in the preferences overrides an honored signal (GPC:
+          // "accept all", a placeholder or a site script calling update() through the API do not).
+          if (value && method === 'preferences') explicit.push(key);
           // A category choice speaks for its services, unless the same call names them.
           for (const [s, c] of serviceCategory) if (c === key) delete nextServices[s];
         } else if (serviceCategory.has(service) || (dot > 0 && categoryById.has(key.slice(0, dot)))) {
