@@ -188,10 +188,27 @@ export function pushConsentDefault(config: unknown, win: DataLayerWindow = globa
   }
 }
 
+/** The seven types of the last `gtag('consent', 'default', …)` in the dataLayer, as JSON; null if none. */
+function pushedDefault(win: DataLayerWindow): string | null {
+  const layer = win.dataLayer;
+  if (!Array.isArray(layer)) return null;
+  for (let i = layer.length - 1; i >= 0; i--) {
+    const entry = layer[i] as ArrayLike<unknown> | undefined;
+    if (Object.prototype.toString.call(entry) !== '[object Arguments]' || entry![0] !== 'consent' || entry![1] !== 'default') continue;
+    const values = entry![2];
+    if (!isObject(values)) return null;
+    const state = {} as ConsentTypeState;
+    for (const type of CONSENT_TYPES) state[type] = values[type] === 'granted' ? 'granted' : 'denied';
+    return JSON.stringify(state);
+  }
+  return null;
+}
+
 /**
  * `gtag('consent', 'update', {…seven types})` after every decision (this tab's or another's), when
- * the page context changes what may run (sensitive route, region), and once at start-up when a
- * stored decision exists. Before any decision the boot's default already says it all.
+ * the page context changes what may run (sensitive route, region), and at start-up when a stored
+ * decision exists or the state differs from the default in the dataLayer (a region the site set
+ * after the boot ran, or no default pushed at all).
  */
 export function connectGoogleConsentMode(
   manager: ConsentManager,
@@ -207,7 +224,7 @@ export function connectGoogleConsentMode(
       const key = JSON.stringify(state);
       const repeat = key === last;
       last = key;
-      if (change.cause === 'init' && !manager.hasDecision()) return;
+      if (change.cause === 'init' && !manager.hasDecision() && pushedDefault(win) === key) return;
       // A decision is always reported, even when it changes nothing; a context change only when it does.
       if (repeat && (change.cause === 'context' || change.cause === 'sync')) return;
       gtagFor(win)?.('consent', 'update', state);

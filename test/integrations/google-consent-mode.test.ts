@@ -263,7 +263,26 @@ describe('connectGoogleConsentMode (app)', () => {
     const { manager } = setup({ config, store: createMemoryStore() });
     connectGoogleConsentMode(manager, resolveConfig(config), win);
     manager.update({ analytics: true }, 'preferences');
-    // ad_storage needs every category mapped to it: analytics alone grants it here.
-    expect(win.dataLayer).toStrictEqual([gtagEntry('consent', 'update', { ...DENIED_DEFAULT, analytics_storage: 'granted', ad_storage: 'granted' })]);
+    // No default in this dataLayer: the start-up state is sent as an update. Then ad_storage follows
+    // analytics alone, the only category mapped to it here.
+    expect(win.dataLayer).toStrictEqual([
+      gtagEntry('consent', 'update', DENIED_DEFAULT),
+      gtagEntry('consent', 'update', { ...DENIED_DEFAULT, analytics_storage: 'granted', ad_storage: 'granted' }),
+    ]);
+  });
+
+  it('a region the site chose after the boot ran: the start-up state differs from the default, so it is sent', () => {
+    const config: ConsentGateConfig = { ...gcmConfig, regions: { 'US-CA': 'opt-out', default: 'opt-in' } };
+    const win: DataLayerWindow = {};
+    pushConsentDefault(config, win, { signals: NO_SIGNALS }); // no data-region: opt-in default
+    const { manager, config: resolved } = setup({ config, region: 'US-CA' }); // setRegion() before the app started
+    connectGoogleConsentMode(manager, resolved, win);
+    expect(win.dataLayer!.slice(3)).toStrictEqual([gtagEntry('consent', 'update', ALL_GRANTED)]);
+    // With data-region known to the boot, the default already says it: no update.
+    const same: DataLayerWindow = {};
+    pushConsentDefault(config, same, { signals: NO_SIGNALS, region: 'US-CA' });
+    const again = setup({ config, region: 'US-CA' });
+    connectGoogleConsentMode(again.manager, again.config, same);
+    expect(same.dataLayer).toHaveLength(3);
   });
 });
