@@ -11,7 +11,6 @@ import type { ConsentManager } from '../consent';
 import { readSignals, signalOn, type ObservedSignals } from '../consent/signals';
 import type { ResolvedConfig } from '../config';
 import { logError, logWarning } from '../log';
-import { sensitiveBlocks } from './sensitive-pages';
 
 /** The seven consent types of Consent Mode v2, in the order the SDK writes them. */
 export const CONSENT_TYPES = [
@@ -111,8 +110,6 @@ export interface ConsentDefaultContext {
   region?: string;
   /** Browser signals. @default read from `navigator` */
   signals?: ObservedSignals;
-  /** Path of the page (sensitive pages). @default `location.pathname` */
-  pathname?: string;
 }
 
 /** The regime from a raw config: `regions[region]`, then its country, then `regions.default`, then `mode`. */
@@ -139,7 +136,9 @@ function rawSignalBlocks(config: Record<string, unknown>, observed: ObservedSign
 /**
  * The state before the visitor decides, from the raw JSON config (the boot runs before validation):
  * required categories granted; in opt-in regimes everything else denied; in opt-out regimes the
- * category's `default`, except what an honored browser signal or a sensitive page switches off.
+ * category's `default`, except what an honored browser signal switches off.
+ * Byte-saving: sensitive pages are left to the app, whose start-up update corrects the default
+ * (it compares with the default in the dataLayer); until then the boot holds every Google tag.
  */
 export function defaultConsentState(config: unknown, context: ConsentDefaultContext = {}): ConsentTypeState | null {
   const gcm = readConsentMode(config);
@@ -148,21 +147,12 @@ export function defaultConsentState(config: unknown, context: ConsentDefaultCont
   for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && typeof c.id === 'string') categories.set(c.id, c);
   const optOut = rawMode(config, context.region) === 'opt-out';
   const blocked = optOut ? rawSignalBlocks(config, context.signals ?? readSignals()) : new Set<string>();
-  if (optOut) for (const id of sensitiveBlocks(config.sensitivePages, context.pathname ?? currentPath())) blocked.add(id);
   return consentTypeState(gcm.map, (id) => {
     const c = categories.get(id);
     if (!c) return false;
     if (c.required === true) return true;
     return optOut && c.default !== false && !blocked.has(id);
   });
-}
-
-function currentPath(): string {
-  try {
-    return globalThis.location?.pathname ?? '/';
-  } catch {
-    return '/';
-  }
 }
 
 /**

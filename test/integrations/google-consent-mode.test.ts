@@ -5,6 +5,7 @@ import {
   CONSENT_TYPES,
   connectDataLayer,
   connectGoogleConsentMode,
+  connectSensitivePages,
   defaultConsentState,
   pushConsentDefault,
   type DataLayerWindow,
@@ -30,7 +31,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('pushConsentDefault (boot, synchronous)', () => {
   it('pushes the default for all seven types, then ads_data_redaction and url_passthrough, as gtag would', () => {
     const win: DataLayerWindow = {};
-    expect(pushConsentDefault(gcmConfig, win, { signals: NO_SIGNALS, pathname: '/' })).toBe(true);
+    expect(pushConsentDefault(gcmConfig, win, { signals: NO_SIGNALS })).toBe(true);
     expect(win.dataLayer).toStrictEqual([
       gtagEntry('consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500 }),
       gtagEntry('set', 'ads_data_redaction', true),
@@ -84,21 +85,19 @@ describe('pushConsentDefault (boot, synchronous)', () => {
     expect(defaultConsentState(noNecessary, { signals: NO_SIGNALS })!.security_storage).toBe('denied');
   });
 
-  it('opt-out regimes: the default follows the category defaults, less honored signals and sensitive pages', () => {
+  it('opt-out regimes: the default follows the category defaults, less honored signals', () => {
     const optOut: ConsentGateConfig = {
       ...gcmConfig,
       mode: 'opt-out',
       categories: gcmConfig.categories.map((c) => (c.id === 'functional' ? { ...c, default: false } : c)),
-      sensitivePages: [{ match: '/conditions/**' }],
     };
-    expect(defaultConsentState(optOut, { signals: NO_SIGNALS, pathname: '/' })).toEqual({
+    expect(defaultConsentState(optOut, { signals: NO_SIGNALS })).toEqual({
       ...ALL_GRANTED,
       functionality_storage: 'denied',
       personalization_storage: 'denied',
     });
     const adsDenied = { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
-    expect(defaultConsentState(optOut, { signals: GPC, pathname: '/' })).toMatchObject({ analytics_storage: 'granted', ...adsDenied });
-    expect(defaultConsentState(optOut, { signals: NO_SIGNALS, pathname: '/conditions/hiv' })).toMatchObject({ analytics_storage: 'granted', ...adsDenied });
+    expect(defaultConsentState(optOut, { signals: GPC })).toMatchObject({ analytics_storage: 'granted', ...adsDenied });
     // DNT is ignored by default, and honored only where the config says so.
     expect(defaultConsentState(optOut, { signals: { doNotTrack: '1', globalPrivacyControl: false } })!.analytics_storage).toBe('granted');
     const honorDnt = { ...optOut, signals: { doNotTrack: { mode: 'honor' as const } } };
@@ -255,6 +254,24 @@ describe('connectGoogleConsentMode (app)', () => {
     stop();
     manager.acceptAll();
     expect(layer()).toHaveLength(3);
+  });
+
+  it('opt-out on a sensitive page: the app corrects the boot’s default at start-up', () => {
+    history.replaceState(null, '', '/conditions/hiv');
+    try {
+      const config: ConsentGateConfig = { ...gcmConfig, mode: 'opt-out', sensitivePages: [{ match: '/conditions/**' }] };
+      const win: DataLayerWindow = {};
+      pushConsentDefault(config, win, { signals: NO_SIGNALS });
+      expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ ad_storage: 'granted' });
+      const { manager, config: resolved } = setup({ config });
+      connectSensitivePages(manager, resolved); // connected before Consent Mode, as the gate does
+      connectGoogleConsentMode(manager, resolved, win);
+      expect(win.dataLayer!.slice(3)).toStrictEqual([
+        gtagEntry('consent', 'update', { ...ALL_GRANTED, ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }),
+      ]);
+    } finally {
+      history.replaceState(null, '', '/');
+    }
   });
 
   it('a custom map sends the mapped types', () => {
