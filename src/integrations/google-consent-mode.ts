@@ -206,7 +206,19 @@ export function connectGoogleConsentMode(
   win: DataLayerWindow = globalThis as DataLayerWindow,
 ): () => void {
   const gcm = readConsentMode(config);
-  if (!gcm) return () => {};
+  if (!gcm) {
+    // An invalid config fails closed: if the boot already told Google a default from the raw JSON
+    // (an opt-out regime's grants, say), take it back.
+    if (config === null && pushedDefault(win) !== null) {
+      const denied = consentTypeState({}, () => false);
+      try {
+        gtagFor(win)?.('consent', 'update', denied);
+      } catch (error) {
+        logError('The Google Consent Mode update could not be sent.', error);
+      }
+    }
+    return () => {};
+  }
   let last = '';
   return manager.onChange((change) => {
     try {

@@ -274,6 +274,19 @@ describe('connectGoogleConsentMode (app)', () => {
     }
   });
 
+  it('an invalid config fails closed: a default the boot pushed from the raw JSON is taken back', () => {
+    const win: DataLayerWindow = {};
+    pushConsentDefault({ ...gcmConfig, mode: 'opt-out', policy: 42 }, win, { signals: NO_SIGNALS });
+    expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ analytics_storage: 'granted' });
+    const { manager } = setup();
+    connectGoogleConsentMode(manager, null, win);
+    expect(win.dataLayer!.slice(3)).toStrictEqual([gtagEntry('consent', 'update', { ...DENIED_DEFAULT, security_storage: 'denied' })]);
+    // Nothing pushed by the boot, nothing to take back.
+    const clean: DataLayerWindow = {};
+    connectGoogleConsentMode(manager, null, clean);
+    expect(clean.dataLayer).toBeUndefined();
+  });
+
   it('a custom map sends the mapped types', () => {
     const config: ConsentGateConfig = { ...gcmConfig, googleConsentMode: { enabled: true, map: { analytics: ['analytics_storage', 'ad_storage'], necessary: ['security_storage'] } } };
     const win: DataLayerWindow = {};
