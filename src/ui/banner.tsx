@@ -1,0 +1,62 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+// Classic JSX: Preact's own `h`, already in its core, instead of the jsx-runtime's extra copy (byte budget).
+import { h } from 'preact';
+import { SafeLink } from './link';
+import { OptOutLink } from './opt-out-link';
+import type { Ui } from './view';
+
+/**
+ * The first layer. Accept all and Reject all are the same component with the same class: equally
+ * easy and equally prominent (EDPB Guidelines 03/2022 on deceptive design; CNIL 2020-091 §3).
+ * `bar` and `box` leave the page usable, so they are a labelled region (WCAG 1.3.1); `modal` is a
+ * dialog that traps the focus. Escape does not close either: closing is not a decision.
+ *
+ * With `notice`, the opt-out regimes' notice at collection (US state laws): no consent is asked,
+ * so no Accept/Reject; the "Do Not Sell or Share" link, and a Close that records nothing.
+ */
+export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
+  const { t, c } = u;
+  const modal = !notice && c.ui.layout === 'modal';
+  const box = (
+    <div
+      class={modal ? 'pn' : 'bn ' + (notice ? 'box' : c.ui.layout)}
+      role={modal ? 'dialog' : 'region'}
+      aria-modal={modal ? 'true' : undefined}
+      aria-labelledby="cg-bt"
+      aria-describedby="cg-bd"
+      tabIndex={-1}
+      data-consentgate-banner={notice ? undefined : ''}
+      data-consentgate-notice={notice ? '' : undefined}
+      onKeyDown={modal ? u.keys : undefined}
+    >
+      <div>
+        <h2 id="cg-bt">{t('bannerTitle')}</h2>
+        <p id="cg-bd">
+          {t(notice ? 'optOutNotice' : 'bannerText')} <SafeLink href={c.policy.privacyPolicyUrl} text={t('privacyPolicy')} />
+        </p>
+      </div>
+      {notice ? (
+        <div class="bt">
+          <OptOutLink u={u} k="notice" />
+          <button class="b" onClick={u.dismiss}>
+            {t('close')}
+          </button>
+        </div>
+      ) : (
+        <div class="bt">
+          <button class="b p" data-consentgate-accept-all onClick={() => u.accept(1)}>
+            {t('acceptAll')}
+          </button>
+          <button class="b p" data-consentgate-reject-all onClick={() => u.reject(1)}>
+            {t('rejectAll')}
+          </button>
+          <button class="b" data-consentgate-manage onClick={u.prefs}>
+            {t('manage')}
+          </button>
+        </div>
+      )}
+    </div>
+  );
+  return modal ? <div class="ov">{box}</div> : box;
+}

@@ -1,0 +1,27 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
+import type { Held, Ui } from './view';
+
+/**
+ * Stands in for a held embed, in the embed's box: says whose content it is and which category
+ * gates it, loads it on purpose (grants that service, or the category with
+ * `ui.placeholderGrants: 'category'`), and opens the settings.
+ */
+export function Placeholder({ u, h: held }: { u: Ui; h: Held }) {
+  const category = u.cats.find((cat) => cat.id === held.category)?.title ?? held.category;
+  const service = u.cats.flatMap((cat) => cat.services).find((s) => s.id === held.serviceId);
+  const provider = service?.provider ?? service?.title ?? category;
+  return [
+    <p>
+      <strong>{u.t('placeholderTitle', { provider })}</strong>
+    </p>,
+    <p class="m">{u.t('placeholderText', { provider, category })}</p>,
+    <button class="b p" onClick={() => u.load(held)}>
+      {u.t('placeholderLoad')}
+    </button>,
+    <button class="k" onClick={u.prefs}>
+      {u.t('cookieSettings')}
+    </button>,
+  ];
+}

@@ -1,0 +1,144 @@
+/** @jsxRuntime classic */
+/** @jsx h */
+import { h } from 'preact';
+import { CookieTable } from './cookie-table';
+import { SafeLink } from './link';
+import type { Ui } from './view';
+
+/**
+ * The second layer: a modal dialog (WAI-ARIA APG dialog pattern) with every category, its services
+ * and their cookies, the signal statements and the third-party opt-out pages. The only place that
+ * can switch back on a category a browser signal switched off: the switch is an explicit choice
+ * (CPPA regulations §7025(c)(3): a consumer may consent to override an opt-out preference signal).
+ */
+export function Preferences({ u }: { u: Ui }) {
+  const { t, c, m, draft } = u;
+  const dnt = c.signals.doNotTrack;
+  const gpc = c.signals.globalPrivacyControl;
+  const restricted = u.cats.filter((cat) => m.restricted().includes(cat.id)).map((cat) => cat.title);
+  const notes = [
+    // The policy's sentence ("we do not currently respond to … Do Not Track") where DNT is not honored.
+    dnt.statement ?? (dnt.mode === 'ignore' && t('doNotTrackStatement')),
+    gpc.statement ?? (gpc.mode === 'honor' && t('gpcStatement')),
+    m.signals.globalPrivacyControl && gpc.mode === 'honor' && t('gpcHonored'),
+    restricted.length > 0 && t('sensitivePage', { category: u.list(restricted) }),
+  ].filter(Boolean);
+  const links = c.ui.optOutLinks;
+  return (
+    <div class="ov">
+      <div
+        class="pn pf"
+        role="dialog"
+        aria-modal="true"
+        aria-labelledby="cg-pt"
+        aria-describedby="cg-pd"
+        tabIndex={-1}
+        data-consentgate-preferences
+        onKeyDown={u.keys}
+      >
+        <div class="hd">
+          <div>
+            <h2 id="cg-pt">{t('preferencesTitle')}</h2>
+            <p id="cg-pd" class="m">
+              {t('preferencesText')}
+            </p>
+          </div>
+          <button class="x" aria-label={t('close')} onClick={u.close}>
+            ×
+          </button>
+        </div>
+        <div class="bd">
+          {u.cats.map((cat, i) => {
+            const on = cat.required || !!draft!.c[cat.id];
+            const blocked = !on && m.signalBlocks(cat.id);
+            const id = 'cg-c' + i;
+            return (
+              <div class="ct">
+                <div class="rw">
+                  <h3 id={id}>{cat.title}</h3>
+                  {cat.required && <span class="m">{t('alwaysOn')}</span>}
+                  <input
+                    type="checkbox"
+                    role="switch"
+                    class="s"
+                    aria-labelledby={id}
+                    aria-describedby={id + 'd'}
+                    checked={on}
+                    disabled={cat.required}
+                    onChange={(e) => u.toggle(cat, e.currentTarget.checked)}
+                  />
+                </div>
+                <p id={id + 'd'} class="m">
+                  {cat.desc}
+                  {cat.required && ' ' + t('necessaryLocked') + '.'}
+                  {/* GPC is recorded as `observed: true`, DNT as a string: that tells which signal it was. */}
+                  {blocked && ' ' + (blocked.observed === true ? t('gpcHonored') + '.' : (dnt.statement ?? blocked.reason))}
+                </p>
+                {cat.services.length > 0 && (
+                  <details>
+                    <summary>{t('serviceCount', { count: cat.services.length })}</summary>
+                    <ul>
+                      {cat.services.map((s) => (
+                        <li>
+                          <div class="rw">
+                            <div>
+                              <strong>{s.title ?? s.id}</strong>
+                              {s.provider && <div class="m">{s.provider}</div>}
+                            </div>
+                            {!cat.required && s.switchable !== false && (
+                              <input
+                                type="checkbox"
+                                role="switch"
+                                class="s"
+                                aria-label={s.title ?? s.id}
+                                checked={draft!.s[s.id] ?? on}
+                                onChange={(e) => u.toggle(cat, e.currentTarget.checked, s)}
+                              />
+                            )}
+                          </div>
+                          {s.description && <p class="m">{s.description}</p>}
+                          <div class="m">
+                            <SafeLink href={s.privacyPolicyUrl} text={t('privacyPolicy')} /> <SafeLink href={s.optOutUrl} text={t('optOut')} />
+                          </div>
+                          <CookieTable t={t} services={[s]} />
+                        </li>
+                      ))}
+                    </ul>
+                  </details>
+                )}
+              </div>
+            );
+          })}
+          {(notes.length > 0 || links.length > 0) && (
+            <div class="nt">
+              {notes.map((note) => (
+                <p>{note}</p>
+              ))}
+              {links.length > 0 && <h3>{t('thirdPartyOptOut')}</h3>}
+              {links.length > 0 && (
+                <ul>
+                  {links.map((link) => (
+                    <li>
+                      <SafeLink href={link.url} text={link.title} />
+                    </li>
+                  ))}
+                </ul>
+              )}
+            </div>
+          )}
+        </div>
+        <div class="bt ft">
+          <button class="b p" onClick={() => u.accept()}>
+            {t('acceptAll')}
+          </button>
+          <button class="b p" onClick={() => u.reject()}>
+            {t('rejectAll')}
+          </button>
+          <button class="b" onClick={u.save}>
+            {t('save')}
+          </button>
+        </div>
+      </div>
+    </div>
+  );
+}
