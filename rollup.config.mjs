@@ -4,6 +4,7 @@ import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
+import { dts } from 'rollup-plugin-dts';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const SCHEMA = 'src/config/consentgate.schema.json';
@@ -56,14 +57,17 @@ const plugins = ({ tsconfig = './tsconfig.build.json', before = [] } = {}) => [
 ];
 
 // Only `_`-prefixed internal fields are mangled: public API and the stored record keep their names.
-// The boot and the app are separate bundles, so nothing `_`-prefixed may cross between them (the
-// hand-over uses a `Symbol.for` key, see src/embed.ts).
+// The boot and the app are separate bundles, yet the app calls into objects the boot made (the
+// blocking handle): one name cache for both, built in order, gives every `_field` the same short
+// name in both files.
+const nameCache = {};
 const minify = () =>
   terser({
     ecma: 2020,
     compress: { passes: 3, pure_getters: true },
     mangle: { properties: { regex: /^_/ } },
     format: { comments: false },
+    nameCache,
   });
 
 const iife = (input, file, extra = {}) => ({
@@ -82,6 +86,13 @@ const builds = [
     output: { file: 'dist/index.mjs', format: 'es', sourcemap: true },
     plugins: [...plugins(), copySchema()],
   },
+  {
+    // Types: one bundled declaration file. Per-file .d.ts with extensionless relative imports do not
+    // resolve for consumers on `moduleResolution: NodeNext`; a single file has no relative imports.
+    input: 'src/index.ts',
+    output: { file: 'dist/types/index.d.ts', format: 'es' },
+    plugins: [dts({ tsconfig: './tsconfig.types.json', respectExternal: false })],
+  },
   // Script tag, part 1 (the boot): synchronous, small; guards + Consent Mode default + the facade.
   iife('src/embed.ts', 'dist/consentgate.js', { before: [slimRegistry()] }),
 ];
@@ -90,9 +101,9 @@ const builds = [
 if (existsSync('src/embed-app.ts')) builds.push(iife('src/embed-app.ts', 'dist/consentgate-app.js'));
 
 // The SPA demo (npm import of `consentgate`, resolved to the freshly built dist/index.mjs).
-if (process.env.CONSENTGATE_DEMO !== '0' && existsSync('demo/spa/main.tsx')) {
+if (process.env.CONSENTGATE_DEMO !== '0' && existsSync('demo/spa/main.ts')) {
   builds.push({
-    input: 'demo/spa/main.tsx',
+    input: 'demo/spa/main.ts',
     output: { file: 'demo/spa/dist/app.js', format: 'es', sourcemap: true },
     plugins: [
       { name: 'consentgate-self', resolveId: (id) => (id === 'consentgate' ? new URL('./dist/index.mjs', import.meta.url).pathname : null) },

@@ -1,10 +1,23 @@
 /**
- * Script-tag entry: reads the config from the page, starts the gate, sets `window.ConsentGate`.
- * Safe twice: a second copy of the script finds the first and does nothing.
+ * Script-tag boot: `dist/consentgate.js`. Runs synchronously where the site puts it (first in
+ * `<head>`, a plain script, no `async`), and keeps to what must happen before the page's own tags:
+ *
+ * 1. reads the config: inline `<script type="application/json" data-consentgate-config>`, else
+ *    `window.consentGateConfig`, else `data-config="URL"` on this script tag (fetched);
+ * 2. loads the app (`consentgate-app.js`, same folder, same CSP nonce, async) and installs the
+ *    blocking guards with a fail-closed policy, in the same task, before anything asynchronous
+ *    can run: every non-necessary tag stays held until the app has read the visitor's record;
+ * 3. pushes the Google Consent Mode default (Google: it must precede every Google tag);
+ * 4. sets `window.ConsentGate`: a facade that queues and forwards until the app takes over.
+ *
+ * Safe twice: a second copy finds `window.ConsentGate` and does nothing. Everything the app needs
+ * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
+ * a mangled `_field` would not have the same name in both).
  */
-import { createConsentGate } from './gate';
+import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
-import type { ConsentGate } from './types';
+import type { ChangeListener, ConsentChoices, ConsentGate } from './types';
+import { VERSION } from './version';
 
 declare global {
   interface Window {
@@ -13,23 +26,187 @@ declare global {
   }
 }
 
-function readInlineConfig(): unknown {
-  const el = document.querySelector('script[type="application/json"][data-consentgate-config]');
-  if (el) {
-    try {
-      return JSON.parse(el.textContent ?? '');
-    } catch (error) {
-      logError('The inline config (<script type="application/json" data-consentgate-config>) is not valid JSON.', error);
-      return null;
-    }
+/** What the boot hands to the app. Shared by type only: the app bundle must not include this file. */
+export interface BootHandOver {
+  readonly version: string;
+  /** The raw config (validated by the app), or null when there is none or it could not be read. */
+  readonly config: Promise<unknown>;
+  /** `data-region`, or the last `setRegion()` called before the app took over. */
+  readonly region: string | undefined;
+  /** Set by the first app that starts, so a second copy of the app does nothing. */
+  started: boolean;
+  /** The app's API: the facade forwards to it from now on and replays what was queued. */
+  attach(api: ConsentGate): void;
+}
+
+const HAND_OVER = 'consentgate.boot';
+
+const APP_FILE = 'consentgate-app.js';
+
+function ownScript(): HTMLScriptElement | null {
+  const current = document.currentScript;
+  if (current instanceof HTMLScriptElement) return current;
+  // Fallback for pages that inject the boot in ways that leave currentScript unset.
+  return document.querySelector<HTMLScriptElement>('script[src*="consentgate"][src$=".js"]');
+}
+
+function readJson(text: string, where: string): unknown {
+  try {
+    return JSON.parse(text);
+  } catch (error) {
+    logError(`The config in ${where} is not valid JSON; every non-necessary category stays blocked.`, error);
+    return null;
   }
-  return window.consentGateConfig ?? null;
+}
+
+/** The config already in the page: inline JSON element, then the global. `undefined`: none yet. */
+function configInPage(): unknown {
+  const el = document.querySelector('script[type="application/json"][data-consentgate-config]');
+  if (el) return readJson(el.textContent ?? '', '<script type="application/json" data-consentgate-config>');
+  return window.consentGateConfig;
+}
+
+/** Fetches `data-config`; any failure leaves everything held (null) and says why on the console. */
+async function fetchConfig(url: string): Promise<unknown> {
+  try {
+    const response = await fetch(url, { credentials: 'same-origin', headers: { accept: 'application/json' } });
+    if (!response.ok) throw new Error(`HTTP ${response.status}`);
+    return readJson(await response.text(), `data-config="${url}"`);
+  } catch (error) {
+    logError(`Could not load the config from data-config="${url}"; every non-necessary category stays blocked.`, error);
+    return null;
+  }
+}
+
+/** The config: at once when it is in the page (`sync`), else a promise (URL, or later in the page). */
+function findConfig(script: HTMLScriptElement | null): { sync?: unknown; later?: Promise<unknown> } {
+  const inPage = configInPage();
+  if (inPage !== undefined) return { sync: inPage };
+  const url = script?.dataset.config;
+  return { later: url ? fetchConfig(url) : configAfterParsing() };
+}
+
+function configAfterParsing(): Promise<unknown> {
+  // The inline config may come after this tag; it is read once the document is parsed.
+  return new Promise((done) => {
+    const late = () => {
+      const found = configInPage();
+      if (found === undefined) {
+        logError(
+          'No config found: add <script type="application/json" data-consentgate-config> before this script, ' +
+            'window.consentGateConfig, or data-config="URL" on it. Every non-necessary category stays blocked.',
+        );
+      }
+      done(found ?? null);
+    };
+    if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', late, { once: true });
+    else late();
+  });
+}
+
+/** Appends the app's script tag: same folder as this one (or `data-app`), same CSP nonce, async. */
+function loadApp(script: HTMLScriptElement | null): void {
+  const app = document.createElement('script');
+  app.src = script?.dataset.app || new URL(APP_FILE, script?.src || location.href).href;
+  app.async = true;
+  // The nonce attribute is hidden from the DOM once parsed; the property still has it.
+  const nonce = script?.nonce || script?.getAttribute('nonce');
+  if (nonce) app.nonce = nonce;
+  if (script?.crossOrigin) app.crossOrigin = script.crossOrigin;
+  app.onerror = () => logError(`Could not load ${app.src}; every non-necessary category stays blocked.`);
+  (document.head || document.documentElement).appendChild(app);
+}
+
+/**
+ * `window.ConsentGate` until the app takes over: decisions and UI calls queue in order, reads answer
+ * as for a visitor who has not decided (`isGranted` is false), listeners are kept and subscribed to
+ * the app the moment it is ready (they then get the `init` replay like any other subscriber).
+ */
+function createFacade(config: Promise<unknown>, initialRegion: string | undefined): { api: ConsentGate; handOver: BootHandOver } {
+  let api: ConsentGate | null = null;
+  let region = initialRegion;
+  const queue: Array<(api: ConsentGate) => void> = [];
+  const later = (call: (api: ConsentGate) => void): void => {
+    if (api) call(api);
+    else queue.push(call);
+  };
+
+  const handOver: BootHandOver = {
+    version: VERSION,
+    config,
+    get region() {
+      return region;
+    },
+    started: false,
+    attach(real) {
+      if (api) return;
+      api = real;
+      for (const call of queue.splice(0)) {
+        try {
+          call(real);
+        } catch (error) {
+          logError('A call made before start-up failed.', error);
+        }
+      }
+    },
+  };
+
+  const facade: ConsentGate = {
+    version: VERSION,
+    get problems() {
+      return api ? api.problems : [];
+    },
+    acceptAll: () => later((a) => a.acceptAll()),
+    rejectAll: () => later((a) => a.rejectAll()),
+    update: (choices: ConsentChoices) => later((a) => a.update(choices)),
+    withdraw: () => later((a) => a.withdraw()),
+    showBanner: () => later((a) => a.showBanner()),
+    showPreferences: () => later((a) => a.showPreferences()),
+    setRegion: (next: string) => {
+      if (api) api.setRegion(next);
+      else region = String(next);
+    },
+    get: () => (api ? api.get() : null),
+    isGranted: (category: string, service?: string) => (api ? api.isGranted(category, service) : false),
+    onChange(listener: ChangeListener) {
+      if (api) return api.onChange(listener);
+      let off: (() => void) | undefined;
+      let active = true;
+      later((a) => {
+        if (active) off = a.onChange(listener);
+      });
+      return () => {
+        active = false;
+        off?.();
+      };
+    },
+    whenGranted: (category: string, service?: string) =>
+      new Promise<void>((granted) => later((a) => void a.whenGranted(category, service).then(granted))),
+  };
+  Object.defineProperty(facade, Symbol.for(HAND_OVER), { value: handOver });
+  return { api: Object.freeze(facade), handOver };
+}
+
+function boot(): void {
+  const script = ownScript();
+  const found = findConfig(script);
+  loadApp(script);
+  let facade: { api: ConsentGate; handOver: BootHandOver } | undefined;
+  // Google Consent Mode: the default must precede every Google tag. With the config in the page
+  // that is now; with a config URL it is when the file arrives, still before anything is released
+  // (the guards hold every Google tag until the app has started).
+  const withDefault = (config: unknown) => {
+    pushConsentDefault(config, undefined, { region: facade ? facade.handOver.region : regionFromScript(script) });
+    return config;
+  };
+  const config = found.later ? found.later.then(withDefault) : Promise.resolve(withDefault(found.sync));
+  facade = createFacade(config, regionFromScript(script));
+  window.ConsentGate = facade.api;
 }
 
 if (!window.ConsentGate) {
   try {
-    const script = document.currentScript as HTMLScriptElement | null;
-    window.ConsentGate = createConsentGate(readInlineConfig(), { region: script?.dataset.region });
+    boot();
   } catch (error) {
     logError('Start-up failed; every non-necessary category stays blocked.', error);
   }

@@ -1,0 +1,40 @@
+/**
+ * Script-tag app: `dist/consentgate-app.js`, loaded async by the boot (`consentgate.js`). Validates
+ * the config, reads the visitor's record, connects blocking, integrations and the UI, then hands
+ * its API to the boot's `window.ConsentGate` facade, which replays what the page called meanwhile.
+ *
+ * Loaded twice (or without the boot), it does nothing but say so.
+ */
+import type { BootHandOver } from './embed';
+import { createConsentGate } from './gate';
+import { logError, logWarning } from './log';
+import { VERSION } from './version';
+
+// Same key as in embed.ts (a separate bundle: shared by value, not by import).
+const HAND_OVER = 'consentgate.boot';
+
+function start(): void {
+  const facade = window.ConsentGate as unknown as Record<symbol, BootHandOver | undefined> | undefined;
+  const boot = facade?.[Symbol.for(HAND_OVER)];
+  if (!boot) {
+    logError('consentgate-app.js is loaded by consentgate.js: put that one in the page instead.');
+    return;
+  }
+  if (boot.started) return;
+  boot.started = true;
+  if (boot.version !== VERSION) logWarning(`consentgate.js ${boot.version} loaded consentgate-app.js ${VERSION}: serve both from the same release.`);
+  boot.config.then(
+    (config) => {
+      // No config (none found, or it failed to load): the boot already said why; everything stays held.
+      if (config === null || config === undefined) return;
+      boot.attach(createConsentGate(config, { region: boot.region }));
+    },
+    (error: unknown) => logError('Start-up failed; every non-necessary category stays blocked.', error),
+  );
+}
+
+try {
+  start();
+} catch (error) {
+  logError('Start-up failed; every non-necessary category stays blocked.', error);
+}

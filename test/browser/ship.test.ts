@@ -1,0 +1,190 @@
+/**
+ * The script tag as it ships: dist/consentgate.js (the boot) loading dist/consentgate-app.js, in
+ * headless Chromium. Config sources, the facade before the app is ready, fail-closed paths, safe
+ * twice, CSP nonce.
+ */
+import type { ConsoleMessage, Page } from 'playwright-core';
+import { describe, expect, it } from 'vitest';
+import { withPage, type TestServer } from '../_util/chromium';
+
+declare global {
+  interface Window {
+    __log?: string[];
+    __changes?: Array<{ cause: string; categories: string[] }>;
+  }
+}
+
+const CONFIG = {
+  policy: { version: '1' },
+  categories: [{ id: 'necessary', required: true }, { id: 'analytics' }, { id: 'advertising' }],
+  ui: { optOutLink: { fixed: false } },
+};
+
+const json = (value: unknown) => JSON.stringify(value).replace(/</g, '\\u003c');
+
+/** Runs right after the boot, before anything async: what a page script sees at that moment. */
+const PROBE = `
+  window.__log = [];
+  window.__changes = [];
+  const cg = window.ConsentGate;
+  window.__log.push('sync:' + typeof cg + ':' + cg.isGranted('analytics') + ':' + JSON.stringify(cg.get()));
+  cg.onChange((c) => window.__changes.push({ cause: c.cause, categories: c.categories }));
+  cg.whenGranted('analytics').then(() => window.__log.push('granted:analytics'));
+`;
+
+const page = (head: string, body = '') => `<!doctype html><html lang="en"><head>${head}</head><body><main><h1>Shop</h1></main>${body}</body></html>`;
+
+function collectConsole(p: Page): string[] {
+  const lines: string[] = [];
+  p.on('console', (m: ConsoleMessage) => lines.push(`${m.type()}: ${m.text()}`));
+  p.on('pageerror', (e) => lines.push(`pageerror: ${e.message}`));
+  return lines;
+}
+
+const appHits = (server: TestServer) => server.hits.filter((h) => h.url.startsWith('/dist/consentgate-app.js')).length;
+
+describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
+  it('sets window.ConsentGate synchronously; calls made before the app is ready are replayed in order', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage(
+        '/sync.html',
+        page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script src="/dist/consentgate.js"></script>
+          <script>${PROBE} cg.acceptAll();</script>`),
+      );
+      await p.goto(server.url('/sync.html'));
+      await p.waitForFunction(() => window.__log?.includes('granted:analytics'));
+      const log = await p.evaluate(() => window.__log);
+      expect(log?.[0]).toBe('sync:object:false:null');
+      const changes = await p.evaluate(() => window.__changes!);
+      // The listener registered before the app existed got the init replay, then the decision.
+      expect(changes.map((c) => c.cause)).toEqual(['init', 'decision']);
+      expect(changes[1]!.categories).toEqual(expect.arrayContaining(['necessary', 'analytics', 'advertising']));
+      expect(await p.evaluate(() => [window.ConsentGate!.isGranted('analytics'), window.ConsentGate!.get()?.method])).toEqual([true, 'api']);
+      expect(appHits(server)).toBe(1);
+      expect(console.filter((l) => l.startsWith('error') || l.startsWith('pageerror'))).toEqual([]);
+    });
+  });
+
+  it('reads window.consentGateConfig', async () => {
+    await withPage(async ({ page: p, server }) => {
+      server.setPage(
+        '/global.html',
+        page(`<script>window.consentGateConfig = ${json(CONFIG)};</script>
+          <script src="/dist/consentgate.js"></script><script>${PROBE}</script>`),
+      );
+      await p.goto(server.url('/global.html'));
+      await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
+      expect(await p.evaluate(() => window.ConsentGate!.problems)).toEqual([]);
+    });
+  });
+
+  it('reads an inline config placed after the script tag once the document is parsed', async () => {
+    await withPage(async ({ page: p, server }) => {
+      server.setPage(
+        '/late.html',
+        page(`<script src="/dist/consentgate.js"></script><script>${PROBE}</script>`, `<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>`),
+      );
+      await p.goto(server.url('/late.html'));
+      await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
+    });
+  });
+
+  it('fetches data-config="URL" and holds everything until it arrives', async () => {
+    await withPage(async ({ page: p, server }) => {
+      let release!: () => void;
+      const gate = new Promise<void>((ok) => (release = ok));
+      await p.route('**/consent-config.json', async (route) => {
+        await gate;
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(CONFIG) });
+      });
+      server.setPage('/url.html', page(`<script src="/dist/consentgate.js" data-config="/consent-config.json"></script><script>${PROBE}</script>`));
+      await p.goto(server.url('/url.html'));
+      await p.waitForTimeout(300);
+      // Still waiting for the config: no decision possible, nothing granted, the app is loaded but idle.
+      expect(await p.evaluate(() => [window.__changes!.length, window.ConsentGate!.isGranted('analytics')])).toEqual([0, false]);
+      release();
+      await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
+    });
+  });
+
+  it('fails closed with a clear console error when data-config cannot be loaded', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage('/missing.html', page(`<script src="/dist/consentgate.js" data-config="/nope.json"></script><script>${PROBE}</script>`));
+      await p.goto(server.url('/missing.html'));
+      await p.waitForLoadState('load');
+      await p.waitForTimeout(300);
+      const errors = console.filter((l) => l.startsWith('error: [ConsentGate]'));
+      expect(errors).toHaveLength(1);
+      expect(errors[0]).toContain('data-config="/nope.json"');
+      expect(errors[0]).toContain('stays blocked');
+      expect(await p.evaluate(() => [window.__changes!.length, window.ConsentGate!.isGranted('analytics')])).toEqual([0, false]);
+      expect(console.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+    });
+  });
+
+  it('fails closed on an invalid config, listing the problems', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage(
+        '/invalid.html',
+        page(`<script type="application/json" data-consentgate-config>{"policy": {}, "categories": "all"}</script>
+          <script src="/dist/consentgate.js"></script><script>${PROBE}</script>`),
+      );
+      await p.goto(server.url('/invalid.html'));
+      await p.waitForFunction(() => window.ConsentGate!.problems.length > 0);
+      expect(await p.evaluate(() => window.ConsentGate!.isGranted('analytics'))).toBe(false);
+      expect(console.some((l) => l.startsWith('error: [ConsentGate]'))).toBe(true);
+    });
+  });
+
+  it('is safe twice: a second script tag adds no second app, facade or listener', async () => {
+    await withPage(async ({ page: p, server }) => {
+      server.setPage(
+        '/twice.html',
+        page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script src="/dist/consentgate.js"></script><script>${PROBE} window.__first = window.ConsentGate;</script>
+          <script src="/dist/consentgate.js"></script>`),
+      );
+      await p.goto(server.url('/twice.html'));
+      await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
+      await p.waitForTimeout(200);
+      expect(appHits(server)).toBe(1);
+      expect(await p.evaluate(() => window.ConsentGate === (window as unknown as { __first: unknown }).__first)).toBe(true);
+      expect(await p.evaluate(() => window.__changes!.filter((c) => c.cause === 'init').length)).toBe(1);
+    });
+  });
+
+  it('loads the app with the boot\'s CSP nonce under a strict script-src', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      const csp = "script-src 'nonce-r4nd0m'; object-src 'none'; base-uri 'none'";
+      server.setPage(
+        '/csp.html',
+        page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script nonce="r4nd0m" src="/dist/consentgate.js"></script>
+          <script nonce="r4nd0m">document.addEventListener('securitypolicyviolation', (e) => (window.__violations = window.__violations || []).push(e.blockedURI)); ${PROBE}</script>`),
+        { 'Content-Security-Policy': csp },
+      );
+      await p.goto(server.url('/csp.html'));
+      await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
+      expect(await p.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? [])).toEqual([]);
+      expect(console.filter((l) => l.startsWith('error'))).toEqual([]);
+    });
+  });
+
+  it('says so when the app is loaded without the boot', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage('/app-only.html', page('<script src="/dist/consentgate-app.js"></script>'));
+      await p.goto(server.url('/app-only.html'));
+      await p.waitForLoadState('load');
+      expect(console.filter((l) => l.startsWith('error: [ConsentGate]'))).toEqual([
+        'error: [ConsentGate] consentgate-app.js is loaded by consentgate.js: put that one in the page instead.',
+      ]);
+      expect(await p.evaluate(() => typeof window.ConsentGate)).toBe('undefined');
+    });
+  });
+});
