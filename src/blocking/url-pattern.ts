@@ -1,0 +1,97 @@
+/**
+ * URL patterns of services, as the registry and the config write them:
+ *
+ * - `google-analytics.com`          the host and every subdomain of it;
+ * - `*.hotjar.com`                  subdomains only (not `hotjar.com` itself);
+ * - `www.facebook.com/tr`           host (and subdomains) plus a path prefix;
+ * - `www.instagram.com/p/*`        `*` stands for exactly one path segment (`/p/ABC/embed` matches);
+ * - `www.googletagmanager.com/gtag/js?id=G-`  a path may end in the start of a query.
+ *
+ * Patterns are indexed by host, and a URL is looked up by walking its host's labels from the
+ * longest suffix to the shortest (`a.b.c.com`, `b.c.com`, `c.com`, `com`): a handful of map
+ * look-ups per URL, never a scan over every pattern. The first host level with a matching pattern
+ * wins (the longest host), and within it the longest path: `www.facebook.com/plugins` beats
+ * `facebook.com`, and `gtag/js?id=AW-` beats `googletagmanager.com`.
+ */
+
+interface PatternEntry<T> {
+  _value: T;
+  /** `*.host`: the host itself does not match. */
+  _subdomainsOnly: boolean;
+  /** Path (+ query) prefix as written; '' for a bare host. */
+  _path: string;
+  /** Only for paths with `*`. */
+  _re?: RegExp;
+}
+
+export interface PatternIndex<T> {
+  add(pattern: string, value: T): void;
+  /** The value of the most specific pattern matching `host` + `path` (pathname + search), if any. */
+  match(host: string, path: string): T | undefined;
+  /** Whether some pattern is for `host` or one of its parent domains. */
+  covers(host: string): boolean;
+}
+
+const normalHost = (host: string) => host.toLowerCase().replace(/\.$/, '');
+
+export function createPatternIndex<T>(): PatternIndex<T> {
+  const byHost = new Map<string, PatternEntry<T>[]>();
+  // Each suffix of a host, longest first.
+  const suffixes = (host: string) => {
+    const out: string[] = [];
+    for (let h = normalHost(host), dot = 0; dot >= 0; dot = h.indexOf('.'), h = h.slice(dot + 1)) out.push(h);
+    return out;
+  };
+  return {
+    add(pattern, value) {
+      const cut = pattern.search(/[/?]/);
+      let host = normalHost(cut < 0 ? pattern : pattern.slice(0, cut));
+      let path = cut < 0 ? '' : pattern.slice(cut);
+      // `host?query` has an empty path: the URL side always starts with `/`.
+      if (path[0] === '?') path = '/' + path;
+      const subdomainsOnly = host.startsWith('*.');
+      if (subdomainsOnly) host = host.slice(2);
+      const entry: PatternEntry<T> = { _value: value, _subdomainsOnly: subdomainsOnly, _path: path };
+      if (path.includes('*')) entry._re = new RegExp('^' + path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/?]+'));
+      const list = byHost.get(host);
+      if (list) list.push(entry);
+      else byHost.set(host, [entry]);
+    },
+    match(host, path) {
+      const full = normalHost(host);
+      for (const h of suffixes(full)) {
+        let best: PatternEntry<T> | undefined;
+        for (const e of byHost.get(h) ?? []) {
+          if ((e._subdomainsOnly && h === full) || (best && best._path.length >= e._path.length)) continue;
+          if (e._re ? e._re.test(path) : path.startsWith(e._path)) best = e;
+        }
+        if (best) return best._value;
+      }
+      return undefined;
+    },
+    covers: (host) => suffixes(host).some((h) => byHost.has(h)),
+  };
+}
+
+// Second-level labels under which a country code top-level domain registers names: `co.uk`,
+// `com.au`, `gov.br`, `ne.jp`. Every other 2-letter label is covered by the length rule below.
+const SLD = /^(com|net|org|gov|edu|mil|ltd|plc|sch|nic|gob)$/;
+
+/**
+ * The registrable domain of a host, by a deliberately small heuristic instead of the Public
+ * Suffix List (~45 KB, far beyond the boot's budget): the last two labels, or the last three when
+ * the top-level label has two letters (a country code) and the second-level one is a known
+ * registration label (`co`, `com`, `ac`, …; any label of at most two letters counts). So
+ * `www.bbc.co.uk` → `bbc.co.uk`, `shop.example.com.au` → `example.com.au`, `t.co` → `t.co`.
+ * Known misses: private suffixes (`*.github.io`, `*.herokuapp.com`) group unrelated sites as one,
+ * which only makes more hosts first party for `unknownThirdParty: "block"` and for cleanup.
+ * IP addresses are their own site.
+ */
+export function siteOf(host: string): string {
+  const h = normalHost(host);
+  if (/^[\d.]+$|:|^\[/.test(h)) return h;
+  const labels = h.split('.');
+  const n = labels.length;
+  const keep = n > 2 && labels[n - 1]!.length === 2 && (labels[n - 2]!.length <= 2 || SLD.test(labels[n - 2]!)) ? 3 : 2;
+  return labels.slice(-keep).join('.');
+}
