@@ -1,0 +1,194 @@
+/**
+ * The held queue: the policy, the verdict on a URL, and the one ordered list of everything held
+ * (marked tags, tags the guards stopped, detached `new Image()` pixels). `reevaluate()` releases
+ * what the policy now allows: each element once, in the order it was held (document order for
+ * what the parser inserts). Scripts are released one after the other: an external script that is
+ * not `async` is awaited (load or error, at most `SCRIPT_TIMEOUT` ms) before the next one, so an
+ * inline `gtag('config', …)` marked after its loader runs after it.
+ */
+import { guarded, logDebug, logError } from '../log';
+import type { ServiceCatalog } from './catalog';
+import { heldVerdicts, releaseHeld, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
+
+/** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
+export interface BlockingPolicy {
+  isGranted(category: string, service?: string): boolean;
+}
+
+/** Something held, as `held()` and the `held` event give it. */
+export interface HeldItem extends Verdict {
+  element: Element;
+}
+
+export type RequestPath = 'fetch' | 'xhr' | 'beacon';
+
+/** A request stopped without an element (`fetch`, `XMLHttpRequest`, `sendBeacon`). */
+export interface BlockedRequest extends Verdict {
+  url: string;
+  via: RequestPath;
+}
+
+export type BlockingEvent =
+  | ({ type: 'held' } & HeldItem)
+  | ({ type: 'released' } & HeldItem)
+  | ({ type: 'blocked' } & BlockedRequest);
+
+export type BlockingListener = (event: BlockingEvent) => void;
+
+/** Blocked requests kept for `blocked()`: the most recent ones. */
+const BLOCKED_KEPT = 100;
+
+export interface HeldQueueOptions {
+  document: Document;
+  catalog: ServiceCatalog;
+  unknownThirdParty?: 'allow' | 'block';
+  debug?: boolean;
+  natives: Natives;
+}
+
+export interface HeldQueue {
+  _catalog: ServiceCatalog;
+  _policy: BlockingPolicy;
+  /** The verdict on one URL; undefined when no service claims it (it may run). */
+  _judge(url: string): Verdict | undefined;
+  /** Whether the policy lets all these run; notes them as having run when it does. */
+  _allows(verdicts: readonly Verdict[]): boolean;
+  /** The gated verdicts of an attribute value (every candidate of a `srcset`). */
+  _verdictsOf(name: string, value: string): Verdict[];
+  /** Holds an element (or releases it at once when allowed). Idempotent. */
+  _hold(el: Element): void;
+  /** Whether an element was released (or is one we created): never held again. */
+  _done: WeakSet<Element>;
+  /** Records a request stopped without an element; returns true when it must not leave. */
+  _blocks(url: unknown, via: RequestPath): boolean;
+  reevaluate(): void;
+  onEvent(listener: BlockingListener): () => void;
+  held(): HeldItem[];
+  blocked(): BlockedRequest[];
+  /** Categories and services released or let through on this page (for reload-on-withdraw). */
+  released(): Verdict[];
+}
+
+const NECESSARY_ONLY: BlockingPolicy = { isGranted: (category) => category === 'necessary' };
+
+export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
+  const { document: doc, natives, debug = false } = options;
+  const queue = new Set<Element>();
+  const listeners = new Set<BlockingListener>();
+  const blockedList: BlockedRequest[] = [];
+  const ran = new Map<string, Verdict>();
+  let chain: Promise<unknown> = Promise.resolve();
+
+  const granted = (v: Verdict) => {
+    try {
+      return !!q._policy.isGranted(v.category, v.service);
+    } catch (error) {
+      logError('The consent policy threw; the tag stays held.', error);
+      return false;
+    }
+  };
+
+  const emit = (event: BlockingEvent) => {
+    logDebug(debug, `${event.type}: ${event.url ?? event.category}`, event);
+    for (const listener of [...listeners]) guarded('A blocking listener', listener, { ...event });
+  };
+
+  const itemOf = (element: Element, verdicts: readonly Verdict[]): HeldItem => ({ ...(verdicts[0] ?? { category: '' }), element });
+
+  const verdicts = (el: Element) => heldVerdicts(el, q._judge, (id) => q._catalog.byId(id)?.category);
+
+  const release = (el: Element, vs: Verdict[]) => {
+    queue.delete(el);
+    q._done.add(el);
+    emit({ type: 'released', ...itemOf(el, vs) });
+    const run = () => {
+      try {
+        return releaseHeld(el, natives, q._done);
+      } catch (error) {
+        logError('Releasing a held tag failed.', error);
+      }
+    };
+    if (el.localName === 'script') chain = chain.then(run);
+    else run();
+  };
+
+  // Allowed and, for a script that must be re-created, in a parent it can be re-created in.
+  const tryRelease = (el: Element) => {
+    const vs = verdicts(el);
+    if (q._allows(vs) && !(releasesByRecreating(el) && !el.parentNode)) {
+      release(el, vs);
+      return true;
+    }
+    return vs;
+  };
+
+  const q: HeldQueue = {
+    _catalog: options.catalog,
+    _policy: NECESSARY_ONLY,
+    _done: new WeakSet(),
+    _judge(raw) {
+      const catalog = q._catalog;
+      const url = String(raw).trim();
+      // Fast path: no scheme, no `//`, no `\` (which URL parsing reads as `/`): same origin.
+      if (!/[:\\]|\/\//.test(url) && !catalog.coversPageHost) return;
+      let u: URL;
+      try {
+        u = new URL(url, doc.baseURI);
+      } catch {
+        return;
+      }
+      if (!/^(https?|wss?):$/.test(u.protocol)) return;
+      const service = catalog.match(u);
+      if (service) return { category: service.category, service: service.id, url };
+      if (options.unknownThirdParty === 'block' && catalog.isThirdParty(u)) return { category: '', url };
+      return;
+    },
+    _allows(vs) {
+      if (!vs.every(granted)) return false;
+      for (const v of vs) ran.set(v.category + ' ' + v.service, { category: v.category, service: v.service });
+      return true;
+    },
+    _verdictsOf(name, value) {
+      const out: Verdict[] = [];
+      for (const url of urlsOf(name, value)) {
+        const v = q._judge(url);
+        if (v) out.push(v);
+      }
+      return out;
+    },
+    _hold(el) {
+      if (q._done.has(el)) return;
+      const vs = tryRelease(el);
+      if (vs === true || queue.has(el)) return;
+      queue.add(el);
+      emit({ type: 'held', ...itemOf(el, vs) });
+    },
+    _blocks(url, via) {
+      try {
+        const vs = q._verdictsOf('', String(url));
+        if (q._allows(vs)) return false;
+        const request = { ...vs[0]!, url: String(url), via };
+        if (blockedList.push(request) > BLOCKED_KEPT) blockedList.shift();
+        emit({ type: 'blocked', ...request });
+        return true;
+      } catch (error) {
+        logError('Judging a request failed; it was let through.', error);
+        return false;
+      }
+    },
+    reevaluate() {
+      for (const el of queue) tryRelease(el);
+    },
+    onEvent(listener) {
+      if (typeof listener !== 'function') return () => {};
+      listeners.add(listener);
+      // A late subscriber (the UI mounts after the boot held embeds) still learns what is held.
+      for (const el of queue) guarded('A blocking listener', listener, { type: 'held', ...itemOf(el, verdicts(el)) });
+      return () => listeners.delete(listener);
+    },
+    held: () => [...queue].map((el) => itemOf(el, verdicts(el))),
+    blocked: () => blockedList.map((r) => ({ ...r })),
+    released: () => [...ran.values()].map((v) => ({ ...v })),
+  };
+  return q;
+}

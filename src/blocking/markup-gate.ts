@@ -1,0 +1,194 @@
+/**
+ * The markup gate: how one element is held and released.
+ *
+ * Two kinds of held elements live in the DOM, told apart by their attributes:
+ *
+ * 1. **Marked by the site** (our markup, vanilla-cookieconsent's and Klaro's, so a site switches by
+ *    replacing one script tag):
+ *    - `<script type="text/plain" data-category="analytics" [data-service="ga4"] [src]>…</script>`
+ *      (vanilla-cookieconsent: same; Klaro: `data-name="ga4"`, `data-type="text/javascript"`,
+ *      `data-src`);
+ *    - `<iframe|img|video|audio|source|embed|object|link data-category="social" data-src=…>`
+ *      with `data-src`, `data-href`, `data-srcset`, `data-data` (object) or `data-poster`
+ *      (Klaro: `data-name` instead of `data-category`).
+ *    Judged by their category (and service).
+ * 2. **Held by the guards** (`data-cg`): an element whose URL belongs to a service that is not
+ *    granted. Non-script URLs are moved to `data-cg-<attribute>`; a script inserted with its `src`
+ *    keeps it but becomes `type="text/plain"` (its own type kept in `data-cg-type`): a script whose
+ *    type is not JavaScript is neither fetched nor run (HTML § prepare the script element, step
+ *    "type"). A script whose `src` setter was held keeps no `src` at all, only `data-cg-src`.
+ *    Judged by their URLs.
+ *
+ * Releasing: a `text/plain` script cannot be re-armed (the parser-inserted flag and "already
+ * started" are internal), so it is re-created: every attribute copied except the blocking ones,
+ * the original type restored. Every other element gets its URL attributes back, so a script the
+ * site created (and may hold `onload` handlers on) is the very element that then runs.
+ */
+
+/** Attributes that make an element fetch, per tag. */
+export const URL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
+  script: ['src'],
+  img: ['src', 'srcset'],
+  iframe: ['src'],
+  source: ['src', 'srcset'],
+  embed: ['src'],
+  object: ['data'],
+  link: ['href'],
+  video: ['src', 'poster'],
+  audio: ['src'],
+  track: ['src'],
+  input: ['src'],
+};
+
+/** Every tag with a URL attribute, as a selector. */
+export const URL_ELEMENTS = Object.keys(URL_ATTRIBUTES).join();
+
+/** Flag of an element held by the guards; its URLs are in `data-cg-<attribute>`. */
+export const HELD = 'data-cg';
+
+/** Attributes of a marked script that are not copied to the released one. */
+const BLOCKING_ATTRIBUTE = /^(type|data-(cg(-.*)?|category|service|name|type|src))$/;
+
+/** What an element is held for. `category: ''` is an unknown third party (`unknownThirdParty: "block"`). */
+export interface Verdict {
+  category: string;
+  service?: string;
+  url?: string;
+}
+
+/** The native methods the gate uses: the guards patch the prototypes, the gate must not trip on them. */
+export interface Natives {
+  _setAttribute: (this: Element, name: string, value: string) => void;
+  _replaceChild: (this: Node, node: Node, child: Node) => Node;
+}
+
+const attr = (el: Element, name: string) => el.getAttribute(name);
+const isScript = (el: Element): el is HTMLScriptElement => el.localName === 'script';
+const isPlain = (el: Element) => attr(el, 'type') === 'text/plain';
+
+/**
+ * Marked by the site: a `text/plain` script, or a URL element with its URL in `data-*`. A
+ * `data-category` alone is not enough: sites use that name for their own purposes (`<img
+ * data-category="shoes" src=…>` must not be held).
+ */
+export function isMarked(el: Element): boolean {
+  if (!el.hasAttribute('data-category') && !el.hasAttribute('data-name')) return false;
+  if (isScript(el)) return isPlain(el);
+  const names = URL_ATTRIBUTES[el.localName];
+  // A <video>/<audio> may carry its URLs on <source> children the parser has not reached yet.
+  return !!names && (names.some((a) => el.hasAttribute('data-' + a)) || (/^(video|audio)$/.test(el.localName) && !el.hasAttribute('src')));
+}
+
+/** Every URL in an attribute value: `srcset` lists candidates (`url 2x, url 640w`). */
+export const urlsOf = (name: string, value: string): string[] =>
+  name === 'srcset' ? value.split(',').map((c) => c.trim().split(/\s+/)[0]!).filter(Boolean) : [value];
+
+/**
+ * What a held element waits for. Marked: its category and service. Held by the guards: one
+ * verdict per gated URL it carries (`judge` answers undefined for URLs no service claims).
+ */
+export function heldVerdicts(
+  el: Element,
+  judge: (url: string) => Verdict | undefined,
+  categoryOf: (service: string) => string | undefined,
+): Verdict[] {
+  if (isMarked(el)) {
+    const service = attr(el, 'data-service') ?? attr(el, 'data-name') ?? undefined;
+    const url = attr(el, 'data-src') ?? attr(el, 'data-href') ?? attr(el, 'src') ?? undefined;
+    // Klaro names only the service: its category comes from the catalog (unknown: never granted).
+    return [{ category: attr(el, 'data-category') ?? (service && categoryOf(service)) ?? '', service, url }];
+  }
+  const verdicts: Verdict[] = [];
+  const names = URL_ATTRIBUTES[el.localName] ?? [];
+  for (const name of names) {
+    const value = attr(el, HELD + '-' + name) ?? (isPlain(el) ? attr(el, name) : null);
+    if (value !== null) for (const url of urlsOf(name, value)) {
+      const v = judge(url);
+      if (v) verdicts.push(v);
+    }
+  }
+  return verdicts;
+}
+
+/**
+ * holdElement for an element nobody marked: moves the URLs `blocked` says no to out of reach
+ * (see the file comment). `scripts: false` leaves scripts alone (`innerHTML` never runs them).
+ * Returns whether anything was held; the element then carries `data-cg`.
+ */
+export function holdElementUrls(el: Element, blocked: (name: string, value: string) => boolean, natives: Natives, scripts = true): boolean {
+  const names = URL_ATTRIBUTES[el.localName];
+  if (!names || (!scripts && isScript(el))) return false;
+  const set = (name: string, value: string) => natives._setAttribute.call(el, name, value);
+  let held = false;
+  for (const name of names) {
+    const value = attr(el, name);
+    if (value === null || !blocked(name, value)) continue;
+    held = true;
+    if (isScript(el)) {
+      if (isPlain(el)) continue;
+      const type = attr(el, 'type');
+      if (type !== null) set(HELD + '-type', type);
+      set('type', 'text/plain');
+    } else {
+      set(HELD + '-' + name, value);
+      el.removeAttribute(name);
+    }
+  }
+  if (held) set(HELD, '');
+  return held;
+}
+
+/** Whether releasing re-creates the element (a `text/plain` script); it must then be in a parent. */
+export const releasesByRecreating = (el: Element): boolean => isScript(el) && isPlain(el);
+
+/** How long a released external script may take before the next one is released anyway. */
+export const SCRIPT_TIMEOUT = 5000;
+
+/**
+ * releaseHeld: gives a held element its URLs back, natively. A `text/plain` script is replaced by
+ * a new one (added to `created` before it connects); when that one is external and not `async`,
+ * returns a promise of its load (or error, or `SCRIPT_TIMEOUT`): the next script waits for it.
+ */
+export function releaseHeld(el: Element, natives: Natives, created: WeakSet<Element>): Promise<unknown> | undefined {
+  const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, value);
+  const marked = isMarked(el);
+  if (releasesByRecreating(el)) {
+    const old = el as HTMLScriptElement;
+    const script = old.ownerDocument.createElement('script');
+    for (const { name, value } of Array.from(old.attributes)) if (!BLOCKING_ATTRIBUTE.test(name)) set(script, name, value);
+    const type = attr(old, marked ? 'data-type' : HELD + '-type');
+    if (type) set(script, 'type', type);
+    const src = (marked && attr(old, 'data-src')) || attr(old, 'src');
+    if (src) set(script, 'src', src);
+    script.text = old.text;
+    // The `nonce` content attribute reads '' once CSP has seen it (HTML § nonce hiding): copy the property.
+    if (old.nonce) script.nonce = old.nonce;
+    created.add(script);
+    // Listening before it connects: a browser fires load later, but nothing promises that.
+    const loaded =
+      src && !script.hasAttribute('async')
+        ? new Promise((done) => {
+            script.addEventListener('load', done);
+            script.addEventListener('error', done);
+            setTimeout(done, SCRIPT_TIMEOUT);
+          })
+        : undefined;
+    natives._replaceChild.call(old.parentNode!, script, old);
+    return loaded;
+  }
+  const prefix = marked ? 'data-' : HELD + '-';
+  let child = false;
+  for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
+    for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
+      const value = attr(target, prefix + name);
+      if (value === null) continue;
+      if (!marked) target.removeAttribute(prefix + name);
+      set(target, name, value);
+      if (target !== el) child = true;
+    }
+  }
+  el.removeAttribute(HELD);
+  // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
+  if (child) (el as HTMLMediaElement).load?.();
+  return undefined;
+}
