@@ -197,6 +197,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
       render(linkView(u, slot), slots.get(slot)!);
     }
     for (const el of doc.querySelectorAll('[data-consentgate-cookie-table]')) {
+      if (!painted.has(el)) el.textContent = ''; // the page's fallback text goes
       painted.add(el);
       render(declarationView(u), el);
     }
@@ -244,7 +245,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
     const h = held.get(el);
     if (!h) return;
     held.delete(el);
-    const hadFocus = (h.box.getRootNode() as ShadowRoot).activeElement;
+    const hadFocus = h.box.contains(deepActive());
     render(null, h.box);
     h.host.remove();
     if ((el as HTMLElement).style) (el as HTMLElement).style.display = h.display;

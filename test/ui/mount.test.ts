@@ -1,0 +1,139 @@
+// @vitest-environment-options {"settings":{"enableIframePageLoading":true}}
+import { fireEvent } from '@testing-library/preact';
+import { readdirSync, readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import { fakeBlocking, setup, teardown } from '../fixtures/ui/setup';
+
+afterEach(() => {
+  teardown();
+  vi.restoreAllMocks();
+});
+
+describe('mountUi: where the UI lives', () => {
+  it('puts banner and preferences in an OPEN shadow root on a host appended to <body>', () => {
+    const { root, ui } = setup({}, { html: '<main><p>Page</p></main>' });
+    const host = document.querySelector('consentgate-ui')!;
+    expect(host.parentElement).toBe(document.body);
+    expect(document.body.lastElementChild).toBe(host);
+    expect(host.shadowRoot).toBe(root());
+    expect(root().mode).toBe('open');
+    ui.showPreferences();
+    // The stable hooks are reachable from the page through the open root.
+    for (const hook of ['banner', 'accept-all', 'reject-all', 'manage', 'preferences']) {
+      expect(host.shadowRoot!.querySelector(`[data-consentgate-${hook}]`), hook).not.toBeNull();
+    }
+  });
+
+  it('injects the styles as a <style> in the shadow root, with the configured nonce', () => {
+    const { root } = setup({ ui: { nonce: 'r4nd0m' } });
+    const style = root().querySelector('style')!;
+    expect(style.getAttribute('nonce')).toBe('r4nd0m');
+    expect(style.textContent).toContain('--cg-accent');
+    expect(style.textContent).toContain('@media(prefers-color-scheme:dark)');
+    expect(style.textContent).toContain('@media(prefers-reduced-motion:no-preference)');
+    expect(document.head.querySelector('style')).toBeNull(); // nothing in the page's own styles
+  });
+
+  it('has no nonce attribute without one', () => {
+    expect(setup().root().querySelector('style')!.hasAttribute('nonce')).toBe(false);
+  });
+
+  it('sets ui.theme overrides on the host through CSSOM (setProperty), --cg-* only', () => {
+    const setProperty = vi.spyOn(CSSStyleDeclaration.prototype, 'setProperty');
+    setup({ ui: { theme: { '--cg-accent': '#0a5c36', '--cg-radius': '0', color: 'red' } } }, { unvalidated: true });
+    const host = document.querySelector<HTMLElement>('consentgate-ui')!;
+    expect(host.style.getPropertyValue('--cg-accent')).toBe('#0a5c36');
+    expect(host.style.getPropertyValue('--cg-radius')).toBe('0');
+    expect(host.style.getPropertyValue('color')).toBe('');
+    expect(setProperty).toHaveBeenCalledWith('--cg-accent', '#0a5c36');
+    // (happy-dom writes the attribute itself inside setProperty; the source test below checks ours.)
+  });
+
+  it('theme values cannot inject other declarations', () => {
+    setup({ ui: { theme: { '--cg-accent': 'red; position: absolute' } } }, { unvalidated: true });
+    const host = document.querySelector<HTMLElement>('consentgate-ui')!;
+    expect(host.style.getPropertyValue('position')).toBe('');
+  });
+
+  it('unmount() removes every host, restores embeds, and stops listening', () => {
+    const blocking = fakeBlocking();
+    const { ui, manager } = setup({}, { html: '<footer data-consentgate-opt-out></footer><iframe id="e"></iframe>', blocking });
+    const iframe = document.getElementById('e')!;
+    blocking.emit({ type: 'held', element: iframe, category: 'social' });
+    expect(document.querySelectorAll('consentgate-ui, consentgate-link, consentgate-placeholder')).toHaveLength(3);
+    ui.unmount();
+    expect(document.querySelectorAll('consentgate-ui, consentgate-link, consentgate-placeholder')).toHaveLength(0);
+    expect(iframe.style.display).toBe('');
+    // No more repaint on changes, no more placeholders, no settings hook.
+    manager.acceptAll('api');
+    blocking.emit({ type: 'held', element: iframe, category: 'social' });
+    expect(document.querySelector('consentgate-placeholder')).toBeNull();
+    document.body.insertAdjacentHTML('beforeend', '<button data-consentgate-settings>s</button>');
+    fireEvent.click(document.querySelector('[data-consentgate-settings]')!);
+    expect(document.querySelector('consentgate-ui')).toBeNull();
+  });
+});
+
+describe('mountUi: language and direction', () => {
+  const texts = (env: ReturnType<typeof setup>) => ({
+    lang: env.root().querySelector('div')!.getAttribute('lang'),
+    dir: env.root().querySelector('div')!.getAttribute('dir'),
+    title: env.$('h2')?.textContent,
+  });
+
+  it('config.language wins', () => {
+    expect(texts(setup({ language: 'fr' }, { htmlLang: 'de' }))).toEqual({ lang: 'fr', dir: 'ltr', title: 'Vos choix de confidentialité' });
+  });
+
+  it('auto: <html lang> (primary subtag fallback)', () => {
+    expect(texts(setup({}, { htmlLang: 'es-MX' }))).toEqual({ lang: 'es', dir: 'ltr', title: 'Sus opciones de privacidad' });
+  });
+
+  it('auto: then navigator.language', () => {
+    vi.spyOn(navigator, 'languages', 'get').mockReturnValue(['de-CH', 'en']);
+    expect(texts(setup({}, { htmlLang: '' }))).toEqual({ lang: 'de', dir: 'ltr', title: 'Ihre Datenschutzeinstellungen' });
+  });
+
+  it('Arabic is laid out right to left', () => {
+    const env = setup({}, { htmlLang: 'ar' });
+    expect(texts(env)).toMatchObject({ lang: 'ar', dir: 'rtl' });
+    expect(env.$('[data-consentgate-accept-all]')!.textContent).toBe('قبول الكل');
+  });
+
+  it.each(['he', 'fa', 'ur'])('%s (config texts only) is right to left too', (lang) => {
+    const env = setup({ language: lang, texts: { [lang]: { bannerTitle: 'RTL ' + lang } } });
+    expect(texts(env)).toEqual({ lang, dir: 'rtl', title: 'RTL ' + lang });
+    // Keys the config does not translate fall back to English.
+    expect(env.$('[data-consentgate-accept-all]')!.textContent).toBe('Accept all');
+  });
+
+  it('config texts override the built-in ones of that language', () => {
+    const env = setup({ language: 'de', texts: { de: { acceptAll: 'Alles erlauben' }, en: { rejectAll: 'nope' } } });
+    expect(env.$('[data-consentgate-accept-all]')!.textContent).toBe('Alles erlauben');
+    expect(env.$('[data-consentgate-reject-all]')!.textContent).toBe('Alle ablehnen');
+  });
+
+  it('ships English only unless given the other built-in languages (byte budget)', () => {
+    expect(texts(setup({ language: 'de' }, { languages: 'en' }))).toEqual({ lang: 'en', dir: 'ltr', title: 'Your privacy choices' });
+  });
+});
+
+describe('the code itself', () => {
+  const dir = join(__dirname, '../../src/ui');
+  const sources = readdirSync(dir)
+    .filter((f) => /\.tsx?$/.test(f))
+    .map((f) => [f, readFileSync(join(dir, f), 'utf8')] as const);
+
+  it('never writes HTML: no dangerouslySetInnerHTML, innerHTML, outerHTML, insertAdjacentHTML, document.write', () => {
+    for (const [file, code] of sources) {
+      expect(code, file).not.toMatch(/dangerouslySetInnerHTML|\.innerHTML|\.outerHTML|insertAdjacentHTML|document\.write/);
+    }
+  });
+
+  it('never sets a style attribute string (blocked by a strict CSP): CSSOM only', () => {
+    for (const [file, code] of sources) {
+      expect(code, file).not.toMatch(/setAttribute\(\s*['"]style['"]|style=\{?['"]|\.cssText\s*=/);
+    }
+  });
+});
