@@ -33,7 +33,7 @@ describe('CookieTable', () => {
         ],
       }),
     );
-    const table = within(container).getByRole('table', { name: 'Analytics' });
+    const table = within(container as HTMLElement).getByRole('table', { name: 'Analytics' });
     expect([...table.querySelectorAll('th')].map((th) => [th.textContent, th.getAttribute('scope')])).toEqual([
       ['Name', 'col'],
       ['Provider', 'col'],
