@@ -58,7 +58,7 @@ export function cleanup(catalog: ServiceCatalog, categories: readonly string[], 
     for (const domain of domains) {
       for (const path of paths) {
         for (const flag of flags) {
-          doc.cookie = `${name}=;expires=Thu, 01 Jan 1970 00:00:00 GMT;max-age=0;path=${path}${domain && ';domain=' + domain}${flag}`;
+          doc.cookie = `${name}=;expires=Thu, 01 Jan 1970 00:00:00 GMT;path=${path}${domain && ';domain=' + domain}${flag}`;
         }
       }
     }
