@@ -222,23 +222,40 @@ export function mountUi(options: MountUiOptions): UiHandle {
     bannerShown = banner;
   }
 
+  /**
+   * A placeholder for held embeds only (frames, media, plug-ins) that the visitor would see: not
+   * for scripts, pixels or hidden tracking frames (a 1×1 floodlight iframe), which the blocking
+   * layer holds too.
+   */
   function hold({ element: el, service, category }: { element: Element; service?: string; category: string }) {
     const parent = el.parentNode;
-    if (held.has(el) || !parent) return;
-    const style = (el as HTMLElement).style;
     const rect = el.getBoundingClientRect();
+    const [width, height] = (['width', 'height'] as const).map((name) => {
+      const attr = el.getAttribute(name) ?? '';
+      // The laid-out size (border box, so nothing below moves), else the attribute; a percentage stays one.
+      return attr.endsWith('%') ? attr : rect[name] ? rect[name] + 'px' : /^\d+$/.test(attr) ? attr + 'px' : attr;
+    }) as [string, string];
+    if (
+      held.has(el) ||
+      !parent ||
+      !/^(IFRAME|VIDEO|AUDIO|EMBED|OBJECT)$/.test(el.tagName) ||
+      win.getComputedStyle(el).display === 'none' ||
+      parseFloat(width) < 30 ||
+      parseFloat(height) < 30
+    ) {
+      return;
+    }
+    const style = (el as HTMLElement).style;
     const box = shadow('consentgate-placeholder', parent, el, 'r ph');
     const host = hostOf(box);
     host.setAttribute('data-consentgate-placeholder', service ?? category);
     // The site's classes give the placeholder the embed's place in responsive wrappers.
     host.setAttribute('class', el.getAttribute('class') ?? '');
-    // The embed's box: its width/height attributes, else its laid-out size. min-height: the
-    // texts may need more room than a very small embed (a like button) has.
-    const px = (value: string | null, size: number) => (value ? (/^\d+$/.test(value) ? value + 'px' : value) : size ? size + 'px' : '');
-    host.style.setProperty('width', px(el.getAttribute('width'), rect.width));
-    host.style.setProperty('min-height', px(el.getAttribute('height'), rect.height));
-    held.set(el, { category, serviceId: service, box, host, display: style?.display });
-    style?.setProperty('display', 'none', 'important');
+    host.style.setProperty('width', width);
+    // min-height: the texts may need more room than a small embed has.
+    host.style.setProperty('min-height', height);
+    held.set(el, { category, serviceId: service, box, host, display: style.display });
+    style.setProperty('display', 'none', 'important');
   }
 
   function release(el: Element) {
@@ -248,7 +265,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
     const hadFocus = h.box.contains(deepActive());
     render(null, h.box);
     h.host.remove();
-    if ((el as HTMLElement).style) (el as HTMLElement).style.display = h.display;
+    (el as HTMLElement).style.display = h.display;
     // The content the visitor asked for takes the focus the placeholder's button had.
     if (hadFocus) (el as HTMLElement).focus();
   }

@@ -12,8 +12,9 @@
 export const CSS =
   ':host{all:initial;--cg-bg:#fff;--cg-fg:#1b1c1f;--cg-muted:#4f525a;--cg-accent:#1f4fd1;--cg-on-accent:#fff;--cg-line:#d7d9de;--cg-soft:#f2f3f5;--cg-radius:10px;--cg-font:system-ui,sans-serif;--cg-space:16px}' +
   '@media(prefers-color-scheme:dark){:host{--cg-bg:#1e1f23;--cg-fg:#f0f1f3;--cg-muted:#babcc4;--cg-accent:#9db7ff;--cg-on-accent:#0d1530;--cg-line:#3b3d44;--cg-soft:#2a2c31}}' +
-  // Footer links take the site's font and colour; placeholders the embed's box.
-  ':host(consentgate-link){all:unset}:host(consentgate-placeholder){display:inline-flex;vertical-align:top;max-width:100%}' +
+  // Footer links take the site's font and colour. Placeholders take the embed's border box and,
+  // like an iframe, sit on the baseline by their bottom edge (inline-block + overflow: hidden).
+  ':host(consentgate-link){all:unset}:host(consentgate-placeholder){display:inline-block;overflow:hidden;box-sizing:border-box;max-width:100%}' +
   '*{box-sizing:border-box}.r{font:medium/1.5 var(--cg-font);color:var(--cg-fg)}' +
   '.bn,.pn,.fx{position:fixed;z-index:2147483000;background:var(--cg-bg);box-shadow:0 4px 24px #0005;padding:var(--cg-space);max-height:100vh;overflow:auto;border-radius:var(--cg-radius)}' +
   '.bar{inset:auto 0 0;border-radius:0;display:flex;flex-wrap:wrap;align-items:center;column-gap:32px;padding-inline:max(var(--cg-space),50vw - 36em)}.bar>div{flex:1 1 28em}.bar>.bt{flex:0 1 auto}' +
@@ -35,6 +36,6 @@ export const CSS =
   'table{width:100%;border-collapse:collapse;font-size:.8125em;margin-top:6px}th,td{text-align:start;vertical-align:top;padding:4px;border-bottom:1px solid var(--cg-line);overflow-wrap:anywhere}' +
   '.nt{background:var(--cg-soft);border-radius:var(--cg-radius);padding:8px 12px;margin-top:12px}' +
   '.fx{bottom:8px;inset-inline-start:8px;padding:4px 10px;font-size:.875em}' +
-  '.ph{flex:1;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;text-align:center;padding:var(--cg-space);background:var(--cg-soft);border:1px solid var(--cg-line);border-radius:var(--cg-radius)}' +
+  '.ph{min-height:inherit;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;text-align:center;padding:var(--cg-space);background:var(--cg-soft);border:1px solid var(--cg-line);border-radius:var(--cg-radius)}' +
   // No motion when the visitor asks for less (WCAG 2.3.3); opacity only, never layout.
   '@media(prefers-reduced-motion:no-preference){.bn,.pn{animation:cg .2s}}@keyframes cg{from{opacity:0}}';

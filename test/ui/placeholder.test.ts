@@ -131,6 +131,24 @@ describe('placeholders for held embeds', () => {
     expect(document.querySelectorAll('[data-consentgate-placeholder]')).toHaveLength(1);
   });
 
+  it('only for embeds a visitor would see: not scripts, pixels, hidden or 1×1 tracking frames', () => {
+    const blocking = fakeBlocking();
+    setup(
+      {},
+      {
+        html:
+          '<script id="s" type="text/plain" data-src="https://www.googletagmanager.com/gtag/js"></script><img id="p" width="1" height="1">' +
+          '<iframe id="f" width="1" height="1"></iframe><iframe id="n" style="display:none" width="300" height="200"></iframe><video id="v" width="320" height="180"></video>',
+        blocking,
+      },
+    );
+    for (const id of ['s', 'p', 'f', 'n', 'v']) blocking.emit({ type: 'held', element: document.getElementById(id)!, category: 'analytics' });
+    const hosts = [...document.querySelectorAll('[data-consentgate-placeholder]')];
+    expect(hosts.map((h) => h.nextElementSibling!.id)).toEqual(['v']);
+    blocking.emit({ type: 'released', element: document.getElementById('s')! }); // never held by the UI: ignored
+    expect(document.querySelectorAll('[data-consentgate-placeholder]')).toHaveLength(1);
+  });
+
   it('speaks the page language and direction', () => {
     const blocking = fakeBlocking();
     setup({}, { html: EMBED, blocking, htmlLang: 'ar' });
