@@ -14,6 +14,9 @@
  * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
  * a mangled `_field` would not have the same name in both).
  */
+import { createServiceCatalog, installBlocking, type Blocking, type ServiceRegistry } from './blocking';
+// The build gives the boot a slim copy (id, category, domains: see rollup.config.mjs).
+import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
 import type { ChangeListener, ConsentChoices, ConsentGate } from './types';
@@ -31,6 +34,8 @@ export interface BootHandOver {
   readonly version: string;
   /** The raw config (validated by the app), or null when there is none or it could not be read. */
   readonly config: Promise<unknown>;
+  /** The guards, installed fail-closed; the app sets the real policy and the full catalog. */
+  readonly blocking: Blocking;
   /** `data-region`, or the last `setRegion()` called before the app took over. */
   readonly region: string | undefined;
   /** Set by the first app that starts, so a second copy of the app does nothing. */
@@ -122,7 +127,7 @@ function loadApp(script: HTMLScriptElement | null): void {
  * as for a visitor who has not decided (`isGranted` is false), listeners are kept and subscribed to
  * the app the moment it is ready (they then get the `init` replay like any other subscriber).
  */
-function createFacade(config: Promise<unknown>, initialRegion: string | undefined): { api: ConsentGate; handOver: BootHandOver } {
+function createFacade(config: Promise<unknown>, blocking: Blocking, initialRegion: string | undefined): { api: ConsentGate; handOver: BootHandOver } {
   let api: ConsentGate | null = null;
   let region = initialRegion;
   const queue: Array<(api: ConsentGate) => void> = [];
@@ -134,6 +139,7 @@ function createFacade(config: Promise<unknown>, initialRegion: string | undefine
   const handOver: BootHandOver = {
     version: VERSION,
     config,
+    blocking,
     get region() {
       return region;
     },
@@ -187,10 +193,36 @@ function createFacade(config: Promise<unknown>, initialRegion: string | undefine
   return { api: Object.freeze(facade), handOver };
 }
 
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The guards, from what is known now: the registry's patterns plus, when the config is already in
+ * the page, the services it lists (raw JSON, not yet validated: only well-formed entries count).
+ * With a config URL, the registry alone until the app sets the full catalog.
+ */
+function guard(config: unknown): Blocking {
+  const raw = isObject(config) ? config : {};
+  const options = isObject(raw.blocking) ? raw.blocking : {};
+  const categories = (Array.isArray(raw.categories) ? raw.categories : []).filter(isObject).map((c) => ({
+    id: String(c.id),
+    services: (Array.isArray(c.services) ? c.services : [])
+      .filter((s): s is Record<string, unknown> => isObject(s) && typeof s.id === 'string')
+      .map((s) => ({ id: s.id as string, domains: Array.isArray(s.domains) ? s.domains.filter((d): d is string => typeof d === 'string') : [] })),
+  }));
+  return installBlocking({
+    catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
+    unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
+    debug: raw.debug === true,
+    consentCookie: isObject(raw.policy) && typeof raw.policy.cookieName === 'string' ? raw.policy.cookieName : undefined,
+  });
+}
+
 function boot(): void {
   const script = ownScript();
   const found = findConfig(script);
+  // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
   loadApp(script);
+  const blocking = guard(found.sync);
   let facade: { api: ConsentGate; handOver: BootHandOver } | undefined;
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released
@@ -200,7 +232,7 @@ function boot(): void {
     return config;
   };
   const config = found.later ? found.later.then(withDefault) : Promise.resolve(withDefault(found.sync));
-  facade = createFacade(config, regionFromScript(script));
+  facade = createFacade(config, blocking, regionFromScript(script));
   window.ConsentGate = facade.api;
 }
 

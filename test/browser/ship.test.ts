@@ -5,7 +5,7 @@
  */
 import type { ConsoleMessage, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { withPage, type TestServer } from '../_util/chromium';
+import { trackerRuns, withPage, type TestServer } from '../_util/chromium';
 
 declare global {
   interface Window {
@@ -185,6 +185,81 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
         'error: [ConsentGate] consentgate-app.js is loaded by consentgate.js: put that one in the page instead.',
       ]);
       expect(await p.evaluate(() => typeof window.ConsentGate)).toBe('undefined');
+    });
+  });
+
+  it('holds every tracker from the first byte, through a slow config URL, until the visitor accepts; a returning visitor runs them at once', async () => {
+    await withPage(async ({ page: p, server, requests }) => {
+      const config = { ...CONFIG, categories: [...CONFIG.categories], googleConsentMode: { enabled: true } };
+      let release!: () => void;
+      const gate = new Promise<void>((ok) => (release = ok));
+      let slow = true;
+      await p.route('**/slow-config.json', async (route) => {
+        if (slow) await gate;
+        await route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(config) });
+      });
+      // Marked tags, as site owners mark them, and trackers that first-party code inserts later (the
+      // guards' job). Unmarked tags in the static HTML are out of scope here: Chromium's preload
+      // scanner fetches them before any script can run (they are held, not executed).
+      server.setPage(
+        '/trackers.html',
+        page(
+          `<script src="/dist/consentgate.js" data-config="/slow-config.json"></script>
+           <script type="text/plain" data-category="analytics" data-service="google-analytics" async src="https://www.googletagmanager.com/gtag/js?id=G-TEST1"></script>
+           <script>window.dataLayer = window.dataLayer || []; function gtag(){dataLayer.push(arguments);} gtag('js', new Date()); gtag('config', 'G-TEST1');</script>
+           <script type="text/plain" data-category="advertising" data-service="meta-pixel" src="https://connect.facebook.net/en_US/fbevents.js"></script>`,
+          `<img data-category="advertising" data-src="https://www.facebook.com/tr?id=1&ev=PageView" alt="">
+           <script>new Image().src = 'https://px.ads.linkedin.com/collect/?pid=1&fmt=gif';
+             const s = document.createElement('script'); s.async = true; s.src = 'https://snap.licdn.com/li.lms-analytics/insight.min.js'; document.head.appendChild(s);</script>`,
+        ),
+      );
+      await p.goto(server.url('/trackers.html'));
+      await p.waitForLoadState('load');
+      await p.waitForTimeout(300);
+      expect(requests.map((r) => r.url)).toEqual([]);
+      release();
+      const banner = p.locator('[data-consentgate-banner]');
+      await banner.waitFor({ state: 'visible' });
+      await p.waitForTimeout(200);
+      expect(requests.map((r) => r.url)).toEqual([]);
+      expect(await trackerRuns(p)).toEqual([]);
+      // Consent Mode: the default (from the config that arrived) precedes the page's gtag('config').
+      const layer = await p.evaluate(() => (window as unknown as { dataLayer: unknown[] }).dataLayer.map((e) => Array.from(e as ArrayLike<unknown>).slice(0, 2).join(' ')));
+      expect(layer.indexOf('consent default')).toBeGreaterThanOrEqual(0);
+
+      await p.locator('[data-consentgate-accept-all]').click();
+      await p.waitForFunction(() => (window.__trackerRuns ?? []).length >= 3);
+      await p.waitForTimeout(200);
+      expect([...(await trackerRuns(p))].sort()).toEqual(['https://connect.facebook.net/en_US/fbevents.js', 'https://snap.licdn.com/li.lms-analytics/insight.min.js', 'https://www.googletagmanager.com/gtag/js?id=G-TEST1']);
+      expect(await banner.isVisible()).toBe(false);
+
+      // Returning visitor: no banner; the guards still hold until the app has read the record, then release.
+      slow = false;
+      requests.length = 0;
+      await p.reload();
+      await p.waitForFunction(() => (window.__trackerRuns ?? []).length >= 3);
+      expect(await p.locator('[data-consentgate-banner]').count()).toBe(0);
+      expect([...(await trackerRuns(p))].sort()).toEqual(['https://connect.facebook.net/en_US/fbevents.js', 'https://snap.licdn.com/li.lms-analytics/insight.min.js', 'https://www.googletagmanager.com/gtag/js?id=G-TEST1']);
+    });
+  });
+
+  it('shows one banner and installs the guards once when the script tag is there twice', async () => {
+    await withPage(async ({ page: p, server, requests }) => {
+      server.setPage(
+        '/twice-ui.html',
+        page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script src="/dist/consentgate.js"></script><script src="/dist/consentgate.js"></script>
+          <script type="text/plain" data-category="analytics" async src="https://www.googletagmanager.com/gtag/js?id=G-TWICE"></script>`),
+      );
+      await p.goto(server.url('/twice-ui.html'));
+      await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      await p.waitForTimeout(200);
+      expect(await p.locator('[data-consentgate-banner]').count()).toBe(1);
+      expect(requests).toEqual([]);
+      await p.locator('[data-consentgate-accept-all]').click();
+      await p.waitForFunction(() => (window.__trackerRuns ?? []).length >= 1);
+      await p.waitForTimeout(200);
+      expect(await trackerRuns(p)).toEqual(['https://www.googletagmanager.com/gtag/js?id=G-TWICE']);
     });
   });
 });
