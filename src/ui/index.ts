@@ -51,7 +51,8 @@ export function mountUi(options: MountUiOptions): UiHandle {
     const style = doc.createElement('style');
     if (c.ui.nonce) style.setAttribute('nonce', c.ui.nonce);
     style.textContent = CSS;
-    const box = doc.createElement('div');
+    // Links sit inside a line of the site's footer: an inline container, not a block.
+    const box = doc.createElement(className ? 'div' : 'span');
     box.className = className;
     box.lang = lang;
     box.dir = isRtl(lang) ? 'rtl' : 'ltr';

@@ -55,20 +55,22 @@ export function Preferences({ u }: { u: Ui }) {
             return (
               <div class="ct">
                 <div class="rw">
-                  <h3 id={id}>{cat.title}</h3>
+                  <h3>{cat.title}</h3>
                   {cat.required && <span class="m">{t('alwaysOn')}</span>}
                   <input
                     type="checkbox"
                     role="switch"
                     class="s"
-                    aria-labelledby={id}
-                    aria-describedby={id + 'd'}
+                    // aria-label, not -labelledby: axe-core only counts the visible text of a
+                    // labelledby target, and the dialog's body scrolls some headings out of view.
+                    aria-label={cat.title}
+                    aria-describedby={id}
                     checked={on}
                     disabled={cat.required}
                     onChange={(e) => u.toggle(cat, e.currentTarget.checked)}
                   />
                 </div>
-                <p id={id + 'd'} class="m">
+                <p id={id} class="m">
                   {cat.desc}
                   {cat.required && ' ' + t('necessaryLocked') + '.'}
                   {/* GPC is recorded as `observed: true`, DNT as a string: that tells which signal it was. */}
