@@ -28,7 +28,7 @@ export const CSS =
   '.b{flex:auto;font:inherit;font-weight:600;padding:10px 18px;border-radius:var(--cg-radius);border:2px solid var(--cg-accent);background:var(--cg-bg);color:var(--cg-accent);cursor:pointer}.p{background:var(--cg-accent);color:var(--cg-on-accent)}' +
   '.k,.x{font:inherit;color:inherit;background:none;border:0;padding:0;cursor:pointer}.k{text-decoration:underline}.x{font-size:1.5em;line-height:1;padding:4px 8px}' +
   ':focus-visible{outline:3px solid var(--cg-accent);outline-offset:2px}.k:focus-visible{outline-color:currentColor}[tabindex="-1"]{outline:0}' +
-  '.hd,.rw{display:flex;justify-content:space-between;align-items:start;gap:12px}.ct{border-top:1px solid var(--cg-line);padding:12px 0}' +
+  '.hd,.rw{display:flex;align-items:start;gap:12px}.hd>:first-child,.rw>:first-child{flex:1}.ct{border-top:1px solid var(--cg-line);padding:12px 0}' +
   '.s{appearance:none;flex:none;position:relative;width:46px;height:26px;margin:0;border-radius:13px;border:2px solid var(--cg-muted);cursor:pointer}' +
   '.s:before{content:"";position:absolute;top:3px;inset-inline-start:3px;width:16px;height:16px;border-radius:50%;background:var(--cg-muted)}' +
   '.s:checked{background:var(--cg-accent);border-color:var(--cg-accent)}.s:checked:before{inset-inline-start:23px;background:var(--cg-on-accent)}.s:disabled{opacity:.7}' +
@@ -36,6 +36,6 @@ export const CSS =
   'table{width:100%;border-collapse:collapse;font-size:.8125em;margin-top:6px}th,td{text-align:start;vertical-align:top;padding:4px;border-bottom:1px solid var(--cg-line);overflow-wrap:anywhere}' +
   '.nt{background:var(--cg-soft);border-radius:var(--cg-radius);padding:8px 12px;margin-top:12px}' +
   '.fx{bottom:8px;inset-inline-start:8px;padding:4px 10px;font-size:.875em}' +
-  '.ph{min-height:inherit;display:flex;flex-direction:column;align-items:center;justify-content:center;gap:4px;text-align:center;padding:var(--cg-space);background:var(--cg-soft);border:1px solid var(--cg-line);border-radius:var(--cg-radius)}' +
+  '.ph{min-height:inherit;display:grid;place-content:center;justify-items:center;gap:4px;text-align:center;padding:var(--cg-space);background:var(--cg-soft);border:1px solid var(--cg-line);border-radius:var(--cg-radius)}' +
   // No motion when the visitor asks for less (WCAG 2.3.3); opacity only, never layout.
   '@media(prefers-reduced-motion:no-preference){.bn,.pn{animation:cg .2s}}@keyframes cg{from{opacity:0}}';

@@ -62,7 +62,7 @@ describe('preferences dialog', () => {
     const { dialog } = open();
     const analytics = categoryBlock(dialog, 'Analytics');
     const details = analytics.querySelector('details')!;
-    expect(details.querySelector('summary')!.textContent).toBe('2 services');
+    expect(details.querySelector('summary')!.textContent).toBe('Services: 2');
     const ga = within(details).getByRole('switch', { name: 'Google Analytics' }) as HTMLInputElement;
     expect(ga.checked).toBe(false);
     const item = ga.closest('li')!;
