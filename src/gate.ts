@@ -1,7 +1,17 @@
+import { connectBlocking, createServiceCatalog, type Blocking } from './blocking';
+import registry from './blocking/service-registry.json';
 import { ConsentGateConfigError, resolveConfig, validateConfig, type ResolvedConfig } from './config';
 import { createConsentManager, createCookieStore, readSignals, type ConsentManager, type ConsentStore, type ObservedSignals } from './consent';
-import { dispatchChangeEvents } from './integrations';
+import {
+  connectCrossTab,
+  connectDataLayer,
+  connectGoogleConsentMode,
+  connectSensitivePages,
+  connectVendorConsent,
+  dispatchChangeEvents,
+} from './integrations';
 import { logError, logWarning } from './log';
+import { mountUi, type UiBlocking, type UiCatalog } from './ui';
 import type { ConfigProblem, ConsentGate } from './types';
 import { VERSION } from './version';
 
@@ -12,6 +22,12 @@ export interface ConsentGateOptions {
   store?: ConsentStore;
   /** Browser signals. @default read from `navigator` */
   signals?: ObservedSignals;
+  /**
+   * An installed blocking handle (`installBlocking`): with it the gate wires everything — the
+   * handle gets the manager's policy and the full catalog, the integrations connect and the UI
+   * mounts once the document is parsed. The script tag passes the boot's handle.
+   */
+  blocking?: Blocking;
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -89,8 +105,67 @@ export function createPublicApi(manager: ConsentManager, problems: readonly Conf
  * An invalid config never throws: the gate fails closed and lists the problems in `.problems`.
  */
 export function createConsentGate(input: unknown, options: ConsentGateOptions = {}): ConsentGate {
+  if (options.blocking) return startGate(input, options.blocking, options);
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   if (typeof window !== 'undefined') dispatchChangeEvents(manager);
   return createPublicApi(manager, problems);
+}
+
+/**
+ * The whole composition (config → core → blocking → integrations → UI), for the script tag's app
+ * and for `createConsentGate(config, { blocking })`. Invalid config: the manager fails closed
+ * (only `necessary`), no UI, and `problems` lists why.
+ */
+function startGate(input: unknown, blocking: Blocking, options: ConsentGateOptions): ConsentGate {
+  const { config, problems } = loadConfig(input);
+  const manager = createCore(config, options);
+  dispatchChangeEvents(manager);
+  if (!config) {
+    // Take back a Consent Mode default the boot pushed from the raw JSON.
+    connectGoogleConsentMode(manager, null);
+    return createPublicApi(manager, problems);
+  }
+  const catalog = createServiceCatalog({ registry, configCategories: config.categories, useRegistry: config.blocking.registry });
+  // Sensitive pages first: a restricted category must already be off when blocking first releases.
+  connectSensitivePages(manager, config);
+  connectBlocking(manager, blocking, { catalog, reloadOnWithdraw: config.blocking.reloadOnWithdraw });
+  connectGoogleConsentMode(manager, config);
+  connectDataLayer(manager);
+  const vendors = connectVendorConsent(manager, catalog.services);
+  blocking.onEvent((event) => event.type === 'released' && vendors.refresh());
+  connectCrossTab(manager, config);
+
+  const uiCatalog: UiCatalog = {
+    // What this site declares, plus what the guards met on this page (a registry service it did not list).
+    list: () => {
+      const met = new Set([...blocking.held(), ...blocking.released()].map((v) => v.service));
+      return catalog.services.filter((s) => s.listed || met.has(s.id));
+    },
+    byId: (id) => catalog.byId(id),
+  };
+  const uiBlocking: UiBlocking = {
+    onEvent: (listener) =>
+      blocking.onEvent((e) => {
+        if (e.type === 'held') listener({ type: 'held', element: e.element, service: e.service, category: e.category });
+        else if (e.type === 'released') listener({ type: 'released', element: e.element });
+      }),
+    held: () => blocking.held(),
+  };
+  // The script tag's app may run while <head> is still parsing: the UI needs <body> and the
+  // footer's [data-consentgate-opt-out], so it mounts once the document is parsed. Consent,
+  // blocking and the API work from now on.
+  const parts: GateParts = {};
+  const mount = () => {
+    try {
+      const ui = mountUi({ manager, config, catalog: uiCatalog, blocking: uiBlocking });
+      parts.showBanner = ui.showBanner;
+      parts.showPreferences = ui.showPreferences;
+    } catch (error) {
+      logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
+    }
+  };
+  if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });
+  else mount();
+  return createPublicApi(manager, problems, parts);
 }

@@ -14,5 +14,6 @@ export {
   type ObservedSignals,
 } from './consent';
 export { CHANGE_EVENT } from './integrations';
+export { installBlocking, createServiceCatalog, type Blocking, type BlockingEvent, type BlockingOptions } from './blocking';
 export { VERSION } from './version';
 export type * from './types';

@@ -1,0 +1,75 @@
+/**
+ * The demo (`npm run demo`) in Chromium: the Larkspur Health site on the script tag + JSON config,
+ * and the SPA on the npm import. Third-party requests are answered by the harness, never the network.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startDemoServer } from '../../demo/serve.mjs';
+import { trackerRuns, withPage } from '../_util/chromium';
+
+let demo: Awaited<ReturnType<typeof startDemoServer>>;
+beforeAll(async () => {
+  demo = await startDemoServer({ port: 0 });
+});
+afterAll(() => demo?.close());
+
+const url = (path: string) => new URL(path, demo.url).href;
+const GA = 'https://www.googletagmanager.com/gtag/js?id=G-LARKSPUR01';
+const META = 'https://connect.facebook.net/en_US/fbevents.js';
+const LINKEDIN = 'https://snap.licdn.com/li.lms-analytics/insight.min.js';
+
+describe('demo site (script tag + demo/consentgate.config.json)', () => {
+  it('home: banner, Opt Out link in the footer, no tracker request before consent; Accept runs each tag once; a sensitive page keeps advertising off', async () => {
+    await withPage(async ({ page, requests }) => {
+      await page.goto(url('/'));
+      await page.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      await expect.poll(() => page.locator('footer [data-consentgate-opt-out]').locator('a, button').first().innerText()).toMatch(/opt out/i);
+      await page.waitForTimeout(300);
+      expect(requests.map((r) => r.url)).toEqual([]);
+      await page.locator('[data-consentgate-accept-all]').click();
+      await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 3);
+      await page.waitForTimeout(300);
+      expect([...(await trackerRuns(page))].sort()).toEqual([META, GA, LINKEDIN].sort());
+
+      await page.goto(url('/conditions/type-2-diabetes.html'));
+      await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 1);
+      await page.waitForTimeout(500);
+      expect(await trackerRuns(page)).toEqual([GA]);
+    });
+  });
+
+  it('blog: the YouTube embed waits behind a placeholder; privacy: the cookie declaration lists the services\' cookies', async () => {
+    await withPage(async ({ page, requests }) => {
+      await page.goto(url('/blog.html'));
+      await page.locator('[data-consentgate-placeholder]').first().waitFor({ state: 'visible' });
+      expect(requests.filter((r) => /youtube|twitter/.test(r.host))).toEqual([]);
+      await page.goto(url('/privacy.html'));
+      const table = page.locator('[data-consentgate-cookie-table] table').first();
+      await table.waitFor();
+      expect(await page.locator('[data-consentgate-cookie-table]').innerText()).toContain('_ga');
+    });
+  });
+});
+
+describe('SPA demo (npm import)', () => {
+  it('route changes neither re-show the banner nor re-run trackers; the panel shows states and what was stopped', async () => {
+    await withPage(async ({ page }) => {
+      await page.goto(url('/spa/'));
+      await page.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      await expect.poll(() => page.locator('#stopped li[data-event="held"]').count()).toBeGreaterThanOrEqual(2);
+      expect(await page.locator('#services tr[data-service="google-analytics"] td').last().innerText()).toBe('blocked');
+      await page.locator('[data-consentgate-accept-all]').click();
+      await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 2);
+      await expect.poll(() => page.locator('#services tr[data-service="google-analytics"] td').last().innerText()).toBe('allowed');
+      for (const path of ['/spa/appointments', '/spa/messages', '/spa/', '/spa/appointments']) {
+        await page.locator(`header nav a[href="${path}"]`).click();
+        await page.waitForURL(url(path));
+      }
+      await page.goBack();
+      await page.waitForTimeout(600);
+      const stats = await page.evaluate(() => window.__spa!);
+      expect(stats).toMatchObject({ routeChanges: 5, loaderInserts: 2, pageViews: 6, bannerShows: 1 });
+      expect(await page.locator('[data-consentgate-banner]').count()).toBe(0);
+      expect([...(await trackerRuns(page))].sort()).toEqual([META, GA].sort());
+    });
+  });
+});
