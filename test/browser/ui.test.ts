@@ -46,6 +46,8 @@ async function load(env: PageEnv, options: Parameters<typeof uiTestPage>[0] = {}
 /** axe-core on the whole page (shadow roots included); readable violations. */
 async function axe(page: Page): Promise<string[]> {
   if (!(await page.evaluate(() => !!window.axe))) await page.addScriptTag({ path: AXE });
+  // Contrast is judged on the final colours, not halfway through the fade-in.
+  await page.evaluate(() => Promise.all([...document.getAnimations(), ...(document.querySelector('consentgate-ui')?.shadowRoot?.getAnimations() ?? [])].map((a) => a.finished)));
   const { violations } = await page.evaluate(() => window.axe!.run(document, { resultTypes: ['violations'] }));
   return violations.map(
     (v) => `${v.id} (${v.impact}): ${v.help}\n` + v.nodes.map((n) => `  ${JSON.stringify(n.target)} ${n.failureSummary}`).join('\n'),
