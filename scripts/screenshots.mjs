@@ -33,7 +33,7 @@ const SHOTS = [
     name: 'opt-out',
     schemes: ['light'],
     async prepare(page) {
-      await page.locator('consentgate-ui [data-consentgate-accept-all]').click();
+      await page.locator('consentgate-ui [data-consentgate-reject-all]').click();
       await page.waitForFunction(() => window.manager.hasDecision());
       await page.locator('[data-consentgate-opt-out] button').click();
       await page.waitForFunction(() => window.manager.get()?.method === 'opt-out-link');
