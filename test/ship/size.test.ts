@@ -1,0 +1,74 @@
+// @vitest-environment node
+/**
+ * The size budget of the script tag (issue 5), measured on the built dist/ files, and the README's
+ * figures kept honest. gzip at level 9, sizes summed per file (each file is its own download).
+ */
+import { existsSync, readFileSync } from 'node:fs';
+import { gzipSync } from 'node:zlib';
+import { describe, expect, it } from 'vitest';
+
+const root = new URL('../../', import.meta.url);
+const read = (rel: string) => readFileSync(new URL(rel, root));
+const gzip = (rel: string) => gzipSync(read(rel), { level: 9 }).length;
+const exists = (rel: string) => existsSync(new URL(rel, root));
+
+const BOOT = 'dist/consentgate.js';
+const APP = 'dist/consentgate-app.js';
+/** Only if the UI is ever split into a third file (see docs/ARCHITECTURE.md). */
+const UI = 'dist/consentgate-ui.js';
+
+const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
+
+const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;
+
+describe('script-tag size budget (gzip)', () => {
+  it('the boot, all a returning visitor runs before the page scripts, is at most 5 KB', () => {
+    const boot = gzip(BOOT);
+    expect(boot, `${BOOT} is ${boot} B gzip`).toBeLessThanOrEqual(BUDGET.boot);
+  });
+
+  it('a first-time visitor downloads at most 13 KB (boot + app: CSS, Preact, js-cookie, English texts, registry inside)', () => {
+    const files = [BOOT, APP, ...(exists(UI) ? [UI] : [])];
+    const parts = files.map((f) => `${f} ${gzip(f)} B`).join(', ');
+    const total = files.reduce((n, f) => n + gzip(f), 0);
+    expect(total, `total ${total} B gzip (${parts})`).toBeLessThanOrEqual(BUDGET.total);
+  });
+
+  it('keeps the UI, Preact, js-cookie, validation and the full registry out of the boot', () => {
+    const boot = sources(BOOT).join('\n');
+    expect(boot).not.toMatch(/node_modules\/preact/);
+    expect(boot).not.toMatch(/node_modules\/js-cookie/);
+    expect(boot).not.toMatch(/src\/ui\//);
+    expect(boot).not.toMatch(/src\/config\/validate/);
+    // The slim registry: the boot carries patterns, not titles and cookie lists.
+    const code = read(BOOT).toString();
+    expect(code).not.toContain('Identifies the visitor');
+  });
+
+  it('the app carries what the boot leaves out', () => {
+    const app = sources(APP).join('\n');
+    expect(app).toMatch(/node_modules\/preact/);
+    expect(app).toMatch(/node_modules\/js-cookie/);
+    expect(app).toMatch(/src\/config\/validate/);
+  });
+});
+
+describe('README size figures', () => {
+  // The README states sizes as `<!-- size:boot -->4.6 KB<!-- /size -->` and
+  // `<!-- size:total -->12.3 KB<!-- /size -->` (KB = 1024 B, gzip); `npm run size` prints both lines.
+  const readme = exists('README.md') ? read('README.md').toString() : '';
+  const figure = (name: string): number | null => {
+    const m = new RegExp(`<!-- size:${name} -->\\s*([\\d.]+)\\s*KB\\s*<!-- /size -->`).exec(readme);
+    return m ? Number(m[1]) * 1024 : null;
+  };
+
+  it.each([
+    ['boot', () => gzip(BOOT)],
+    ['total', () => [BOOT, APP, ...(exists(UI) ? [UI] : [])].reduce((n, f) => n + gzip(f), 0)],
+  ] as const)('states the %s size within 100 bytes of the measured one', (name, measure) => {
+    const stated = figure(name);
+    const measured = measure();
+    expect(stated, `README.md needs <!-- size:${name} -->${(measured / 1024).toFixed(1)} KB<!-- /size --> (run "npm run size")`).not.toBeNull();
+    expect(Math.abs(stated! - measured), `README says ${stated! / 1024} KB, measured ${measured} B`).toBeLessThanOrEqual(100);
+  });
+});
