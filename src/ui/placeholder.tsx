@@ -11,10 +11,12 @@ import type { Held, Ui } from './view';
 export function Placeholder({ u, h: held }: { u: Ui; h: Held }) {
   const category = u.cats.find((cat) => cat.id === held.category)?.title ?? held.category;
   const service = u.cats.flatMap((cat) => cat.services).find((s) => s.id === held.serviceId);
-  const provider = service?.provider ?? service?.title ?? category;
+  // The title names what the visitor recognises (YouTube); the text also names who runs it (Google LLC).
+  const name = service?.title ?? service?.provider ?? category;
+  const provider = service?.provider && service.provider !== name ? `${name} (${service.provider})` : name;
   return [
     <p>
-      <strong>{u.t('placeholderTitle', { provider })}</strong>
+      <strong>{u.t('placeholderTitle', { provider: name })}</strong>
     </p>,
     <p class="m">{u.t('placeholderText', { provider, category })}</p>,
     <button class="b p" onClick={() => u.load(held)}>

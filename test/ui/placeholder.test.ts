@@ -43,9 +43,9 @@ describe('placeholders for held embeds', () => {
 
   it('names the provider and the category, with a load button and a settings button', () => {
     const { ph } = withEmbed();
-    expect(ph().getByText('Google LLC content is blocked')).toBeTruthy();
+    expect(ph().getByText('YouTube content is blocked')).toBeTruthy();
     expect(
-      ph().getByText('This content from Google LLC belongs to the Social media category. Loading it connects you to Google LLC, which may set cookies.'),
+      ph().getByText('This content from YouTube (Google LLC) belongs to the Social media category. Loading it connects you to YouTube (Google LLC), which may set cookies.'),
     ).toBeTruthy();
     expect(ph().getByRole('button', { name: 'Load content' })).toBeTruthy();
     expect(ph().getByRole('button', { name: 'Cookie settings' })).toBeTruthy();
@@ -79,7 +79,7 @@ describe('placeholders for held embeds', () => {
     const { manager, $ } = setup({}, { html: '<iframe id="v"></iframe>', blocking });
     blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'vimeo', category: 'social' });
     const host = document.querySelector('[data-consentgate-placeholder]')!;
-    expect(host.shadowRoot!.textContent).toContain('Vimeo.com, Inc. content is blocked');
+    expect(host.shadowRoot!.textContent).toContain('Vimeo content is blocked');
     fireEvent.click(inShadow(host).getByRole('button', { name: 'Load content' }));
     await waitFor(() => expect(manager.get()?.method).toBe('placeholder'));
     expect(manager.isGranted('social', 'vimeo')).toBe(true);
