@@ -14,9 +14,8 @@
  * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
  * a mangled `_field` would not have the same name in both).
  */
-import { createServiceCatalog, installBlocking, type Blocking, type ServiceRegistry } from './blocking';
+import { installBlockingForConfig, type Blocking } from './blocking';
 // The build gives the boot a slim copy (id, category, domains: see rollup.config.mjs).
-import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
 import type { ChangeListener, ConsentChoices, ConsentGate } from './types';
@@ -193,36 +192,12 @@ function createFacade(config: Promise<unknown>, blocking: Blocking, initialRegio
   return { api: Object.freeze(facade), handOver };
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
-
-/**
- * The guards, from what is known now: the registry's patterns plus, when the config is already in
- * the page, the services it lists (raw JSON, not yet validated: only well-formed entries count).
- * With a config URL, the registry alone until the app sets the full catalog.
- */
-function guard(config: unknown): Blocking {
-  const raw = isObject(config) ? config : {};
-  const options = isObject(raw.blocking) ? raw.blocking : {};
-  const categories = (Array.isArray(raw.categories) ? raw.categories : []).filter(isObject).map((c) => ({
-    id: String(c.id),
-    services: (Array.isArray(c.services) ? c.services : [])
-      .filter((s): s is Record<string, unknown> => isObject(s) && typeof s.id === 'string')
-      .map((s) => ({ id: s.id as string, domains: Array.isArray(s.domains) ? s.domains.filter((d): d is string => typeof d === 'string') : [] })),
-  }));
-  return installBlocking({
-    catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
-    unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
-    debug: raw.debug === true,
-    consentCookie: isObject(raw.policy) && typeof raw.policy.cookieName === 'string' ? raw.policy.cookieName : undefined,
-  });
-}
-
 function boot(): void {
   const script = ownScript();
   const found = findConfig(script);
   // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
   loadApp(script);
-  const blocking = guard(found.sync);
+  const blocking = installBlockingForConfig(found.sync);
   let facade: { api: ConsentGate; handOver: BootHandOver } | undefined;
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released

@@ -1,4 +1,4 @@
-import { connectBlocking, createServiceCatalog, type Blocking } from './blocking';
+import { connectBlocking, createServiceCatalog, installBlockingForConfig, type Blocking } from './blocking';
 import registry from './blocking/service-registry.json';
 import { ConsentGateConfigError, resolveConfig, validateConfig, type ResolvedConfig } from './config';
 import { createConsentManager, createCookieStore, readSignals, type ConsentManager, type ConsentStore, type ObservedSignals } from './consent';
@@ -9,6 +9,7 @@ import {
   connectSensitivePages,
   connectVendorConsent,
   dispatchChangeEvents,
+  pushConsentDefault,
 } from './integrations';
 import { logError, logWarning } from './log';
 import { mountUi, type UiBlocking, type UiCatalog } from './ui';
@@ -23,11 +24,16 @@ export interface ConsentGateOptions {
   /** Browser signals. @default read from `navigator` */
   signals?: ObservedSignals;
   /**
-   * An installed blocking handle (`installBlocking`): with it the gate wires everything — the
-   * handle gets the manager's policy and the full catalog, the integrations connect and the UI
-   * mounts once the document is parsed. The script tag passes the boot's handle.
+   * The guards. `true` installs them now (the default in a browser); an installed handle
+   * (`installBlocking`, as the script tag's boot passes) is used as it is. Either way the gate wires
+   * everything: the handle gets the manager's policy and the full catalog, the integrations connect
+   * and the UI mounts once the document is parsed. `false`: the consent core and API only (no guards,
+   * no UI, no integrations) — for tests and for servers.
+   * @default true in a browser, false elsewhere
    */
-  blocking?: Blocking;
+  blocking?: Blocking | boolean;
+  /** Mount the banner, preferences, Opt Out link and placeholders. @default true */
+  ui?: boolean;
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -105,7 +111,15 @@ export function createPublicApi(manager: ConsentManager, problems: readonly Conf
  * An invalid config never throws: the gate fails closed and lists the problems in `.problems`.
  */
 export function createConsentGate(input: unknown, options: ConsentGateOptions = {}): ConsentGate {
-  if (options.blocking) return startGate(input, options.blocking, options);
+  const blocking = options.blocking ?? (typeof window !== 'undefined' && typeof document !== 'undefined');
+  if (blocking === true) {
+    // The boot's order, for an app that imports the SDK: guards first, then the Consent Mode
+    // default, which must precede every Google tag (Google Consent Mode v2).
+    const handle = installBlockingForConfig(input);
+    pushConsentDefault(input, window, { region: options.region, signals: options.signals });
+    return startGate(input, handle, options);
+  }
+  if (blocking) return startGate(input, blocking, options);
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   if (typeof window !== 'undefined') dispatchChangeEvents(manager);
@@ -165,6 +179,7 @@ function startGate(input: unknown, blocking: Blocking, options: ConsentGateOptio
       logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
     }
   };
+  if (options.ui === false) return createPublicApi(manager, problems, parts);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });
   else mount();
   return createPublicApi(manager, problems, parts);

@@ -46,7 +46,7 @@ describe('no input throws into the caller', () => {
   it('no JSON value given as config makes createConsentGate throw; an invalid one fails closed', () => {
     fc.assert(
       fc.property(fc.jsonValue(), (value) => {
-        const gate = createConsentGate(value, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false } });
+        const gate = createConsentGate(value, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false }, blocking: false });
         if (gate.problems.some((p) => p.severity === 'error')) {
           gate.acceptAll();
           expect(gate.isGranted('analytics')).toBe(false);
@@ -61,7 +61,7 @@ describe('no input throws into the caller', () => {
     const keys = ['mode', 'policy', 'categories', 'signals', 'texts', 'ui', 'blocking', 'regions', 'sensitivePages', 'googleConsentMode', 'language'];
     fc.assert(
       fc.property(fc.constantFrom(...keys), fc.jsonValue(), (key, value) => {
-        const gate = createConsentGate({ ...healthSiteConfig, [key]: value }, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false } });
+        const gate = createConsentGate({ ...healthSiteConfig, [key]: value }, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false }, blocking: false });
         gate.acceptAll();
         gate.isGranted('advertising');
       }),
@@ -70,7 +70,7 @@ describe('no input throws into the caller', () => {
   });
 
   it('no argument given to the public API makes it throw', () => {
-    const gate = createConsentGate(healthSiteConfig, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false } });
+    const gate = createConsentGate(healthSiteConfig, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false }, blocking: false });
     const methods = ['acceptAll', 'rejectAll', 'update', 'withdraw', 'get', 'isGranted', 'onChange', 'whenGranted', 'showBanner', 'showPreferences', 'setRegion'] as const;
     fc.assert(
       fc.property(fc.constantFrom(...methods), fc.array(fc.anything(), { maxLength: 3 }), (method, args) => {

@@ -4,7 +4,7 @@ import { createConsentGate } from '../src/gate';
 import { CHANGE_EVENT } from '../src/integrations';
 import { healthSiteConfig } from './fixtures/configs';
 
-const options = () => ({ store: createMemoryStore(), signals: { doNotTrack: '1', globalPrivacyControl: false } });
+const options = () => ({ store: createMemoryStore(), signals: { doNotTrack: '1', globalPrivacyControl: false }, blocking: false });
 
 describe('createConsentGate', () => {
   afterEach(() => vi.restoreAllMocks());

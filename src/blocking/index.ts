@@ -15,6 +15,7 @@ export type { CatalogService, RegistryService, ServiceCatalog, ServiceCatalogOpt
 export { cleanup } from './cleanup';
 export type { CleanupOptions } from './cleanup';
 export { connectBlocking } from './connect';
+export { installBlockingForConfig } from './install-for-config';
 export type { ConnectBlockingOptions } from './connect';
 export type { BlockedRequest, BlockingEvent, BlockingListener, BlockingPolicy, HeldItem, RequestPath } from './held-queue';
 export type { Verdict } from './markup-gate';

@@ -1,0 +1,28 @@
+import { installBlocking, type Blocking } from '.';
+import { createServiceCatalog, type ServiceRegistry } from './catalog';
+import registry from './service-registry.json';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
+
+/**
+ * The guards, from what is known now: the registry's patterns plus, when the config is already in
+ * the page, the services it lists (raw JSON, not yet validated: only well-formed entries count).
+ * With a config URL, the registry alone until the app sets the full catalog.
+ */
+export function installBlockingForConfig(config: unknown): Blocking {
+  const raw = isObject(config) ? config : {};
+  const options = isObject(raw.blocking) ? raw.blocking : {};
+  const categories = (Array.isArray(raw.categories) ? raw.categories : []).filter(isObject).map((c) => ({
+    id: String(c.id),
+    services: (Array.isArray(c.services) ? c.services : [])
+      .filter((s): s is Record<string, unknown> => isObject(s) && typeof s.id === 'string')
+      .map((s) => ({ id: s.id as string, domains: Array.isArray(s.domains) ? s.domains.filter((d): d is string => typeof d === 'string') : [] })),
+  }));
+  return installBlocking({
+    catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
+    unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
+    debug: raw.debug === true,
+    consentCookie: isObject(raw.policy) && typeof raw.policy.cookieName === 'string' ? raw.policy.cookieName : undefined,
+  });
+}
+
