@@ -45,11 +45,15 @@ export interface ServiceCatalog {
   readonly services: readonly CatalogService[];
   /** The host the catalog judges first and third party against. */
   readonly pageHost: string;
-  /** Whether some pattern covers the page's own site (then relative URLs are judged too). */
+  /** Whether some pattern covers the page's own host (then relative URLs are judged too). */
   readonly coversPageHost: boolean;
+  /** Whether some pattern is for this host or a parent domain of it (a URL of any other host matches nothing). */
+  covers(host: string): boolean;
   byId(id: string): CatalogService | undefined;
   /** The most specific service for an absolute URL (or one relative to the page host). */
   match(url: string | URL): CatalogService | undefined;
+  /** The same, for a URL already split: its host and its path + query (`/tr?id=1`). */
+  matchHostPath(host: string, path: string): CatalogService | undefined;
   /** Whether the URL's registrable domain differs from the page's (see `siteOf`). */
   isThirdParty(url: string | URL): boolean;
 }
@@ -102,11 +106,13 @@ export function createServiceCatalog(options: ServiceCatalogOptions = {}): Servi
     services,
     pageHost,
     coversPageHost: !!pageHost && index.covers(pageHost),
+    covers: index.covers,
     byId: (id) => byId.get(id),
     match(url) {
       const u = parse(url);
       return index.match(u.hostname, u.pathname + u.search);
     },
+    matchHostPath: index.match,
     isThirdParty: (url) => siteOf(parse(url).hostname) !== siteOf(pageHost),
   };
 }

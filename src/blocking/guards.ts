@@ -11,8 +11,9 @@
  *   another document, a `DOMParser` result, a template's content) are held before they connect.
  * - HTML strings (`innerHTML`, `outerHTML`, `insertAdjacentHTML`, `createContextualFragment`,
  *   `document.write`): parsed in an inert `<template>` (no fetch, no script runs there), gated URLs
- *   rewritten, and the rewritten markup handed to the native method; markup without a URL
- *   attribute, or with nothing to hold, passes as it came. `document.write` and
+ *   rewritten, and the rewritten markup handed to the native method; markup whose URL
+ *   attributes are all allowed (the common case, checked first without parsing) passes as it
+ *   came. `document.write` and
  *   `createContextualFragment` scripts do run, so theirs are held too (as `text/plain`).
  * - Requests without elements: `fetch` resolves with an empty 204 response, `XMLHttpRequest`
  *   opens `data:,` instead and sends no body (no request leaves; the site sees a normal, completed
@@ -50,8 +51,8 @@ const URL_SETTERS: Record<string, string[]> = {
   HTMLInputElement: ['src'],
 };
 
-// Cheap test before any parsing: markup without a URL attribute passes untouched.
-const URL_HINT = /(src|srcset|href|data|poster)\s*=/i;
+// The values of URL attributes in markup (and of any attribute whose name ends like one).
+const URL_VALUE = /(?:src|srcset|href|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
 
 /** Natives of a window, read before any patch. */
 export function nativesOf(win: Window): Natives {
@@ -80,52 +81,80 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     restores.push(() => (own ? Object.defineProperty(proto, name, own) : delete proto[name]));
   };
 
-  const gated = (name: string, value: string) => !q._allows(q._verdictsOf(name, value));
+  const gated = (name: string, value: string) => !!q._gated(name, value);
 
   /**
-   * One element: queue it when marked or already held; otherwise hold its gated URLs when
-   * `neutralize` says so (insertion: always; parser: scripts while the document is parsing, which
-   * cannot have run yet; the first scan: never, those ran before us).
+   * One element about to connect (or just connected, from the parser): collects it in `hold`
+   * when it is marked or already held, or when `neutralize` says to check it and it carries a
+   * gated URL (which is then made inert first).
    */
-  const visit = (el: Element, neutralize: (el: Element) => boolean) => {
+  const visit = (el: Element, neutralize: (el: Element) => boolean, hold: Element[]) => {
     if (!URL_ATTRIBUTES[el.localName] || q._done.has(el)) return;
-    if (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives))) q._hold(el);
+    if (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives))) hold.push(el);
   };
-  const visitTree = (node: Node, neutralize: (el: Element) => boolean) => {
-    if (node.nodeType === 1) visit(node as Element, neutralize);
-    if ((node as ParentNode).firstElementChild) for (const el of Array.from((node as ParentNode).querySelectorAll(URL_ELEMENTS))) visit(el, neutralize);
+  const visitTree = (node: Node, neutralize: (el: Element) => boolean, hold: Element[], selector = URL_ELEMENTS) => {
+    if (node.nodeType === 1) visit(node as Element, neutralize, hold);
+    if ((node as ParentNode).firstElementChild) {
+      const found = (node as ParentNode).querySelectorAll(selector);
+      for (let i = 0; i < found.length; i++) visit(found[i]!, neutralize, hold);
+    }
+    return hold;
   };
+  const holdAll = (els: Element[] | undefined) => els?.forEach((el) => q._hold(el));
 
+  // What insertion has to check. A fragment, or a node from another document (DOMParser, a
+  // template's content, another frame), never fetched: all of it. An element of this document:
+  // itself only. Its URLs came through the guarded setters, unless by a side door
+  // (setAttributeNode), so only an element that fetches once connected is checked again (<img>,
+  // <video>, <audio>, <input> fetched when their URL was set); a marked or held one is queued.
+  // Its descendants were checked when they were inserted into it, or came with markup (checked
+  // by the HTML guards) or a clone (a clone of a held or marked element stays inert: fail closed).
   const always = () => true;
-  const screen = (node: unknown) => {
+  const ON_CONNECT = /^(script|iframe|link|embed|object|source|track)$/;
+  const fetchesOnConnect = (el: Element) => ON_CONNECT.test(el.localName);
+  /**
+   * Before a native insertion: makes gated nodes inert; returns what to queue once inserted (a
+   * held script is re-created in its parent), or nothing. The hot path of every insertion of the
+   * page: no allocation unless there is something to hold.
+   */
+  const screen = (node: unknown, hold?: Element[]) => {
+    const n = node as Element;
+    if (!n || typeof n !== 'object' || (n.nodeType === 1 && !URL_ATTRIBUTES[n.localName] && n.ownerDocument === doc)) return hold;
     try {
-      if (node && typeof node === 'object' && ((node as Node).nodeType === 1 || (node as Node).nodeType === 11)) visitTree(node as Node, always);
+      if (n.nodeType === 11 || (n.nodeType === 1 && n.ownerDocument !== doc)) hold = visitTree(n, always, hold ?? []);
+      else if (n.nodeType === 1) {
+        const found: Element[] = [];
+        visit(n, fetchesOnConnect, found);
+        if (found.length) (hold ??= []).push(...found);
+      }
     } catch (error) {
       logError('Checking an inserted node failed.', error);
     }
+    return hold?.length ? hold : undefined;
   };
 
   // --- URL setters and setAttribute --------------------------------------------------------------
   /** Whether the native setter may run; holds the URL in `data-cg-<name>` when it may not. */
   const pass = (el: Element, name: string, value: unknown) => {
-    if (!URL_ATTRIBUTES[el.localName]?.includes(name)) return true;
     let held = false;
     try {
       const url = String(value);
-      if (q._allows(q._verdictsOf(name, url))) {
+      const verdicts = q._gated(name, url);
+      if (!verdicts) {
         // A later allowed URL replaces a held one, as the attribute would have.
-        if (el.hasAttribute(HELD + '-' + name)) el.removeAttribute(HELD + '-' + name);
+        if (q._isHeld(el)) el.removeAttribute(HELD + '-' + name);
         return true;
       }
       held = true;
       natives._setAttribute.call(el, HELD + '-' + name, url);
       natives._setAttribute.call(el, HELD, '');
-      q._hold(el);
+      q._hold(el, verdicts);
     } catch (error) {
       logError('Checking a URL failed.', error);
     }
     return !held;
   };
+  const isUrlAttribute = (el: Element, name: string) => !!URL_ATTRIBUTES[el.localName]?.includes(name);
   for (const [name, props] of Object.entries(URL_SETTERS)) {
     for (const prop of props) {
       patch(w[name]?.prototype, prop, (set) => function (value) {
@@ -135,29 +164,35 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   }
   const E = w.Element.prototype;
   patch(E, 'setAttribute', (native) => function (name, value) {
-    if (pass(this, String(name).toLowerCase(), value)) return native.call(this, name, value);
+    const n = String(name).toLowerCase();
+    if (!isUrlAttribute(this, n) || pass(this, n, value)) return native.call(this, name, value);
   });
   patch(E, 'setAttributeNS', (native) => function (ns, name, value) {
-    if (ns != null || pass(this, String(name).toLowerCase(), value)) return native.call(this, ns, name, value);
+    const n = String(name).toLowerCase();
+    if (ns != null || !isUrlAttribute(this, n) || pass(this, n, value)) return native.call(this, ns, name, value);
   });
 
   // --- insertion ---------------------------------------------------------------------------------
-  for (const name of ['appendChild', 'insertBefore', 'replaceChild']) {
-    patch(w.Node.prototype, name, (native) => function (node, ...rest) {
-      screen(node);
-      return native.call(this, node, ...rest);
-    });
-  }
-  for (const name of ['append', 'prepend', 'before', 'after', 'replaceWith']) {
+  // `arguments` passes on exactly what the page passed (a missing argument still throws natively).
+  const inserting = (at: number) => (native: AnyFn) =>
+    function (this: unknown) {
+      const hold = screen(arguments[at]);
+      const result = native.apply(this, arguments as unknown as unknown[]);
+      holdAll(hold);
+      return result;
+    };
+  for (const name of ['appendChild', 'insertBefore', 'replaceChild']) patch(w.Node.prototype, name, inserting(0));
+  patch(E, 'insertAdjacentElement', inserting(1));
+  patch(w.Range?.prototype, 'insertNode', inserting(0));
+  for (const name of ['append', 'prepend', 'before', 'after', 'replaceWith', 'replaceChildren']) {
     patch(E, name, (native) => function (...nodes) {
-      nodes.forEach(screen);
-      return native.apply(this, nodes);
+      let hold: Element[] | undefined;
+      for (const node of nodes) hold = screen(node, hold);
+      const result = native.apply(this, nodes);
+      holdAll(hold);
+      return result;
     });
   }
-  patch(E, 'insertAdjacentElement', (native) => function (where, node) {
-    screen(node);
-    return native.call(this, where, node);
-  });
 
   // --- HTML strings --------------------------------------------------------------------------------
   // The template's own innerHTML, read before the patch below (it fills `content`, HTML § template).
@@ -165,32 +200,60 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   for (let p = Object.getPrototypeOf(doc.createElement('template')); p && !inner; p = Object.getPrototypeOf(p)) {
     inner = Object.getOwnPropertyDescriptor(p, 'innerHTML');
   }
+  /**
+   * Whether markup may carry a gated URL: every value of an attribute whose name ends in a URL
+   * attribute's is judged. A value with `&` (an entity may hide a URL) counts as gated, so the
+   * template decides. This pre-check only spares the template for the common case; it is not a
+   * tokenizer, and the guards are no sandbox against code written to evade them (any script can
+   * take a pristine `appendChild` from a new iframe): they stop trackers' ordinary code paths.
+   */
+  const mayHoldUrl = (html: string) => {
+    URL_VALUE.lastIndex = 0;
+    for (let m; (m = URL_VALUE.exec(html)); ) {
+      const v = m[1] ?? m[2] ?? m[3]!;
+      if (v.includes('&') || gated(v.includes(',') ? 'srcset' : 'src', v)) return true;
+    }
+    return false;
+  };
   /** The markup with gated URLs held, or undefined when it may pass as it is. */
   const rewrite = (html: unknown, scripts: boolean): string | undefined => {
-    if (typeof html !== 'string' || !URL_HINT.test(html) || !inner) return;
+    if (typeof html !== 'string' || !inner || !mayHoldUrl(html)) return;
     try {
       const template = doc.createElement('template');
       inner.set!.call(template, html);
       let changed = false;
-      for (const el of Array.from(template.content.querySelectorAll(URL_ELEMENTS))) {
-        if (holdElementUrls(el, gated, natives, scripts)) changed = true;
-      }
+      const scan = (root: ParentNode) => {
+        for (const el of Array.from(root.querySelectorAll(URL_ELEMENTS + ',template'))) {
+          if (el.localName === 'template') scan((el as HTMLTemplateElement).content);
+          else if (holdElementUrls(el, gated, natives, scripts)) changed = true;
+        }
+      };
+      scan(template.content);
       return changed ? inner.get!.call(template) : undefined;
     } catch (error) {
       logError('Checking markup failed.', error);
       return;
     }
   };
-  // Elements the rewritten markup produced: held now (they may stay detached, or in a shadow root).
-  const holdIn = (root: ParentNode | null) => {
-    if (root) for (const el of Array.from(root.querySelectorAll('[' + HELD + ']'))) q._hold(el);
+  // What markup produced: held (rewritten) or marked elements are queued now; they may stay
+  // detached, or live in a shadow root.
+  const MARKUP_HELD = '[' + HELD + '],[data-category],[data-name]';
+  const holdIn = (root: ParentNode | null, html: unknown, rewritten: string | undefined) => {
+    if (root && (rewritten !== undefined || /data-(category|name)/.test(html as string))) {
+      holdAll(visitTree(root as Node, () => false, [], MARKUP_HELD));
+      // Declarative shadow roots (setHTMLUnsafe): open ones are looked into; a closed one keeps
+      // what it holds held for good.
+      if (/shadowrootmode/i.test(html as string)) {
+        for (const el of Array.from(root.querySelectorAll('*'))) if (el.shadowRoot) holdIn(el.shadowRoot, html, rewritten);
+      }
+    }
   };
   const htmlSetter = (where: (el: Element) => ParentNode | null) => (set: AnyFn) =>
     function (this: Element, html: unknown) {
       const root = where(this);
       const rewritten = rewrite(html, false);
       set.call(this, rewritten ?? html);
-      if (rewritten !== undefined) holdIn(root);
+      holdIn(root, html, rewritten);
     };
   patch(E, 'innerHTML', htmlSetter((el) => el), true);
   patch(w.ShadowRoot?.prototype, 'innerHTML', htmlSetter((el) => el), true);
@@ -198,12 +261,20 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   patch(E, 'insertAdjacentHTML', (native) => function (where, html) {
     const rewritten = rewrite(html, false);
     native.call(this, where, rewritten ?? html);
-    if (rewritten !== undefined) holdIn(this.parentNode ?? this);
+    holdIn(this.parentNode ?? this, html, rewritten);
   });
+  // Declarative shadow roots come alive here: the rewrite also looks into nested templates.
+  for (const proto of [E, w.ShadowRoot?.prototype]) {
+    patch(proto, 'setHTMLUnsafe', (native) => function (html) {
+      const rewritten = rewrite(html, false);
+      native.call(this, rewritten ?? html);
+      holdIn(this, html, rewritten);
+    });
+  }
   patch(w.Range?.prototype, 'createContextualFragment', (native) => function (html) {
     const rewritten = rewrite(html, true);
     const fragment = native.call(this, rewritten ?? html);
-    if (rewritten !== undefined) holdIn(fragment);
+    holdIn(fragment, html, rewritten);
     return fragment;
   });
   // The parser inserts what document.write wrote: the observer below queues it.
@@ -235,25 +306,37 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     return q._blocks(url, 'beacon') ? false : native.call(this, url, data);
   });
 
-  // --- what the parser inserts -----------------------------------------------------------------------
-  const parserScript = (el: Element) => el.localName === 'script' && doc.readyState === 'loading';
-  const observer = new w.MutationObserver((records: MutationRecord[]) => {
-    for (const record of records) {
-      for (const node of Array.from(record.addedNodes)) {
-        try {
-          visitTree(node, parserScript);
-        } catch (error) {
-          logError('Checking a parsed element failed.', error);
-        }
+  // --- what the parser inserts ---------------------------------------------------------------------
+  // Only while the document parses: after that every insertion goes through the methods above, and
+  // an observer would cost every insertion of the page for nothing.
+  const parserScript = (el: Element) => el.localName === 'script';
+  const observed = (records: MutationRecord[]) => {
+    try {
+      const hold: Element[] = [];
+      for (let r = 0; r < records.length; r++) {
+        const added = records[r]!.addedNodes;
+        for (let i = 0; i < added.length; i++) if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
       }
+      holdAll(hold);
+    } catch (error) {
+      logError('Checking a parsed element failed.', error);
     }
-  });
-  observer.observe(doc, { childList: true, subtree: true });
+  };
+  const observer: MutationObserver | undefined = doc.readyState === 'loading' ? new w.MutationObserver(observed) : undefined;
+  const parsed = () => {
+    if (observer) observed(observer.takeRecords());
+    observer?.disconnect();
+  };
+  if (observer) {
+    observer.observe(doc, { childList: true, subtree: true });
+    doc.addEventListener('DOMContentLoaded', parsed, { once: true });
+  }
   // What was parsed before the SDK: marked tags are queued; unmarked ones already ran.
-  visitTree(doc, () => false);
+  holdAll(visitTree(doc, () => false, []));
 
   return () => {
-    observer.disconnect();
+    observer?.disconnect();
+    doc.removeEventListener('DOMContentLoaded', parsed);
     for (const restore of restores.splice(0).reverse()) restore();
   };
 }

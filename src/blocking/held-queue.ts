@@ -7,7 +7,7 @@
  * inline `gtag('config', …)` marked after its loader runs after it.
  */
 import { guarded, logDebug, logError } from '../log';
-import type { ServiceCatalog } from './catalog';
+import type { CatalogService, ServiceCatalog } from './catalog';
 import { heldVerdicts, releaseHeld, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
 
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
@@ -53,10 +53,16 @@ export interface HeldQueue {
   _judge(url: string): Verdict | undefined;
   /** Whether the policy lets all these run; notes them as having run when it does. */
   _allows(verdicts: readonly Verdict[]): boolean;
-  /** The gated verdicts of an attribute value (every candidate of a `srcset`). */
-  _verdictsOf(name: string, value: string): Verdict[];
-  /** Holds an element (or releases it at once when allowed). Idempotent. */
-  _hold(el: Element): void;
+  /**
+   * The hot path of every URL setter: undefined when the value may be set (no service claims it,
+   * or its service is granted: noted as having run), else what it waits for. `srcset` values are
+   * judged candidate by candidate.
+   */
+  _gated(name: string, value: string): Verdict[] | undefined;
+  /** Holds an element (or releases it at once when allowed). Idempotent. With `verdicts`, it was just judged not allowed. */
+  _hold(el: Element, verdicts?: Verdict[]): void;
+  /** Whether the element waits in the queue. */
+  _isHeld(el: Element): boolean;
   /** Whether an element was released (or is one we created): never held again. */
   _done: WeakSet<Element>;
   /** Records a request stopped without an element; returns true when it must not leave. */
@@ -89,7 +95,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   };
 
   const emit = (event: BlockingEvent) => {
-    logDebug(debug, `${event.type}: ${event.url ?? event.category}`, event);
+    if (debug) logDebug(debug, `${event.type}: ${event.url ?? event.category}`, event);
     for (const listener of [...listeners]) guarded('A blocking listener', listener, { ...event });
   };
 
@@ -129,18 +135,32 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     _judge(raw) {
       const catalog = q._catalog;
       const url = String(raw).trim();
-      // Fast path: no scheme, no `//`, no `\` (which URL parsing reads as `/`): same origin.
+      // Fast paths first: pages set thousands of URLs, and Blink's URL parser (with the document's
+      // base URL, serialized on each call) costs microseconds. No scheme, no `//`, no `\` (which
+      // URL parsing reads as `/`): a same-origin URL.
       if (!/[:\\]|\/\//.test(url) && !catalog.coversPageHost) return;
-      let u: URL;
-      try {
-        u = new URL(url, doc.baseURI);
-      } catch {
-        return;
+      // A plain absolute URL — printable ASCII, no `\`, no dot segment, no `%2e` — is split here:
+      // host and path + query read as the URL parser would read them for every pattern.
+      const plain = /^(?:(?:https?|wss?):)?\/\/([\w.-]+)(?::\d*)?((?:[/?][\x21\x22\x24-\x5b\x5d-\x7e]*)?)(?:#.*)?$/i.exec(url);
+      let service: CatalogService | undefined;
+      let u: URL | undefined;
+      if (plain && !/\/\.|%2e/i.test(plain[2]!.split('?')[0]!)) {
+        const host = plain[1]!;
+        if (!catalog.covers(host) && options.unknownThirdParty !== 'block') return;
+        const path = plain[2]!;
+        service = catalog.matchHostPath(host, path[0] === '/' ? path : '/' + path);
+        if (!service && options.unknownThirdParty === 'block') u = new URL('http://' + host);
+      } else {
+        try {
+          u = new URL(url, doc.baseURI);
+        } catch {
+          return;
+        }
+        if (!/^(https?|wss?):$/.test(u.protocol)) return;
+        service = catalog.match(u);
       }
-      if (!/^(https?|wss?):$/.test(u.protocol)) return;
-      const service = catalog.match(u);
       if (service) return { category: service.category, service: service.id, url };
-      if (options.unknownThirdParty === 'block' && catalog.isThirdParty(u)) return { category: '', url };
+      if (u && options.unknownThirdParty === 'block' && catalog.isThirdParty(u)) return { category: '', url };
       return;
     },
     _allows(vs) {
@@ -148,25 +168,27 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       for (const v of vs) ran.set(v.category + ' ' + v.service, { category: v.category, service: v.service });
       return true;
     },
-    _verdictsOf(name, value) {
-      const out: Verdict[] = [];
-      for (const url of urlsOf(name, value)) {
+    _gated(name, value) {
+      const vs: Verdict[] = [];
+      for (const url of name === 'srcset' ? urlsOf(name, value) : [value]) {
         const v = q._judge(url);
-        if (v) out.push(v);
+        if (v) vs.push(v);
       }
-      return out;
+      return vs.length && !q._allows(vs) ? vs : undefined;
     },
-    _hold(el) {
-      if (q._done.has(el)) return;
-      const vs = tryRelease(el);
+    _hold(el, judged) {
+      // Held already: only a script waiting for a parent to be re-created in is worth a new look.
+      if (q._done.has(el) || (queue.has(el) && !releasesByRecreating(el))) return;
+      const vs = judged ?? tryRelease(el);
       if (vs === true || queue.has(el)) return;
       queue.add(el);
       emit({ type: 'held', ...itemOf(el, vs) });
     },
+    _isHeld: (el) => queue.has(el),
     _blocks(url, via) {
       try {
-        const vs = q._verdictsOf('', String(url));
-        if (q._allows(vs)) return false;
+        const vs = q._gated('', String(url));
+        if (!vs) return false;
         const request = { ...vs[0]!, url: String(url), via };
         if (blockedList.push(request) > BLOCKED_KEPT) blockedList.shift();
         emit({ type: 'blocked', ...request });

@@ -36,11 +36,15 @@ const normalHost = (host: string) => host.toLowerCase().replace(/\.$/, '');
 
 export function createPatternIndex<T>(): PatternIndex<T> {
   const byHost = new Map<string, PatternEntry<T>[]>();
-  // Each suffix of a host, longest first.
-  const suffixes = (host: string) => {
-    const out: string[] = [];
-    for (let h = normalHost(host), dot = 0; dot >= 0; dot = h.indexOf('.'), h = h.slice(dot + 1)) out.push(h);
-    return out;
+  /** Calls `found` with each suffix of a host that has patterns, longest first, until it returns something. */
+  const walk = <R>(host: string, found: (suffix: string, entries: PatternEntry<T>[], full: string) => R | undefined): R | undefined => {
+    const full = normalHost(host);
+    for (let h = full; ; h = h.slice(h.indexOf('.') + 1)) {
+      const entries = byHost.get(h);
+      const r = entries && found(h, entries, full);
+      if (r !== undefined) return r;
+      if (!h.includes('.')) return undefined;
+    }
   };
   return {
     add(pattern, value) {
@@ -57,19 +61,16 @@ export function createPatternIndex<T>(): PatternIndex<T> {
       if (list) list.push(entry);
       else byHost.set(host, [entry]);
     },
-    match(host, path) {
-      const full = normalHost(host);
-      for (const h of suffixes(full)) {
+    match: (host, path) =>
+      walk(host, (h, entries, full) => {
         let best: PatternEntry<T> | undefined;
-        for (const e of byHost.get(h) ?? []) {
+        for (const e of entries) {
           if ((e._subdomainsOnly && h === full) || (best && best._path.length >= e._path.length)) continue;
           if (e._re ? e._re.test(path) : path.startsWith(e._path)) best = e;
         }
-        if (best) return best._value;
-      }
-      return undefined;
-    },
-    covers: (host) => suffixes(host).some((h) => byHost.has(h)),
+        return best?._value;
+      }),
+    covers: (host) => !!walk(host, () => true),
   };
 }
 

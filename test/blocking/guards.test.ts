@@ -25,6 +25,12 @@ const INSERTIONS: Record<string, (doc: Document, el: Element) => void> = {
   after: (d, el) => d.body.appendChild(d.createElement('i')).after(el),
   replaceWith: (d, el) => d.body.appendChild(d.createElement('i')).replaceWith(el),
   insertAdjacentElement: (d, el) => d.body.insertAdjacentElement('afterbegin', el),
+  replaceChildren: (d, el) => d.body.appendChild(d.createElement('div')).replaceChildren(el),
+  'Range insertNode': (d, el) => {
+    const range = d.createRange();
+    range.selectNodeContents(d.body);
+    range.insertNode(el);
+  },
   'fragment appendChild': (d, el) => {
     const f = d.createDocumentFragment();
     f.appendChild(el);
@@ -97,6 +103,16 @@ describe('scripts inserted by code', () => {
     const released = p.document.getElementById('x')!;
     expect(released).not.toBe(held);
     expect(released.outerHTML).toBe(`<script src="${HOTJAR}" id="x" type="text/javascript"></script>`);
+  });
+
+  it('a subtree from another document is checked whole (DOMParser, template content)', () => {
+    const p = open();
+    const foreign = new p.window.DOMParser().parseFromString(`<div id="d"><p><img src="${PIXEL}"><iframe src="${YOUTUBE}"></iframe></p></div>`, 'text/html');
+    p.document.body.appendChild(foreign.getElementById('d')!);
+    const inert = new p.window.DOMParser().parseFromString(`<template><img src="${PIXEL}"></template>`, 'text/html');
+    p.document.body.append((inert.querySelector('template') as HTMLTemplateElement).content.cloneNode(true));
+    expect(p.document.querySelectorAll('[src]')).toHaveLength(0);
+    expect(p.blocking.held().map((h) => h.category)).toEqual(['advertising', 'social', 'advertising']);
   });
 
   it('allowed URLs take the native path untouched (relative, first party, unknown third party)', async () => {
@@ -249,8 +265,8 @@ describe('HTML strings', () => {
     expect(p.blocking.held()).toEqual([]);
   });
 
-  it('document.write: scripts and elements are held, queued and released', async () => {
-    const p = open();
+  it('document.write while parsing: scripts and elements are held, queued and released', async () => {
+    const p = open({ loading: true });
     p.document.write(`<script src="${HOTJAR}"></script><img id="w" src="${PIXEL}">`);
     await p.settle(5);
     expect(p.requests).toEqual([]);
@@ -267,13 +283,19 @@ describe('HTML strings', () => {
     const html = '<p class=a>unclosed <b>bold';
     p.document.body.innerHTML = html;
     expect(p.document.body.innerHTML).toBe('<p class="a">unclosed <b>bold</b></p>');
-    const set = vi.spyOn(p.document, 'createElement');
-    p.document.body.innerHTML = '<img src="/own.png"><a href="https://elsewhere.example/">x</a>';
-    // Parsed once in a template to check, then the original string goes to the native setter.
-    expect(set.mock.calls.map((c) => c[0])).toEqual(['template']);
-    set.mockClear();
+    const create = vi.spyOn(p.document, 'createElement');
+    // Every URL allowed: no template at all, the original string goes to the native setter.
+    p.document.body.innerHTML = '<img src="/own.png"><a href="https://elsewhere.example/">x</a><img srcset="/a.png 1x, /b.png 2x">';
     p.document.body.innerHTML = '<p>no url</p>';
-    expect(set).not.toHaveBeenCalled();
+    expect(create).not.toHaveBeenCalled();
+    // A value that might hide a URL behind an entity goes through the template, which decides.
+    const entity = '<img src="/own.png?a=1&amp;b=2">';
+    p.document.body.innerHTML = entity;
+    expect(create.mock.calls.map((c) => c[0])).toEqual(['template']);
+    expect(p.document.body.innerHTML).toBe(entity);
+    // A gated URL behind an entity is found by the browser's own tokenizer.
+    p.document.body.innerHTML = '<img id="e" src="https:&#47;&#47;www.facebook.com/tr?id=1">';
+    expect(p.document.getElementById('e')!.hasAttribute('src')).toBe(false);
   });
 
   it('non-string values pass through untouched', () => {
@@ -384,8 +406,7 @@ describe('the document observer', () => {
   };
 
   it('makes an unmarked parser-inserted tracker script text/plain before it is prepared, while parsing', async () => {
-    const p = open();
-    Object.defineProperty(p.document, 'readyState', { configurable: true, get: () => 'loading' });
+    const p = open({ loading: true });
     // happy-dom fetches a module script after a microtask, as a browser prepares a parsed script
     // after the parser's microtask checkpoint: the observer comes first.
     // (happy-dom fetches on insertion, before any microtask: whether the request is stopped is
@@ -404,12 +425,25 @@ describe('the document observer', () => {
     expect(released.getAttribute('type')).toBe('text/javascript');
   });
 
-  it('leaves scripts inserted after parsing through unguarded paths alone (they may have run)', async () => {
-    const p = open();
-    const s = parserInsert(p, 'text/x-inert', HOTJAR);
+  it('stops observing once the document is parsed (every later insertion goes through the guards)', async () => {
+    const p = open({ loading: true });
+    const observed = parserInsert(p, 'text/x-inert', HOTJAR);
     await p.settle(5);
-    expect(s.getAttribute('type')).toBe('text/x-inert');
-    expect(p.blocking.held()).toEqual([]);
+    expect(observed.getAttribute('type')).toBe('text/plain');
+    p.document.dispatchEvent(new p.window.Event('DOMContentLoaded'));
+    const late = parserInsert(p, 'text/x-inert', HOTJAR + '&late');
+    const marked = p.document.createElement('iframe');
+    nativeSet.call(marked, 'data-category', 'social');
+    nativeSet.call(marked, 'data-src', YOUTUBE);
+    nativeAppend.call(p.document.body, marked);
+    await p.settle(5);
+    expect(late.getAttribute('type')).toBe('text/x-inert');
+    expect(p.blocking.held().map((h) => h.element)).toEqual([observed]);
+  });
+
+  it('installed after parsing, it observes nothing but queues what is already marked', () => {
+    const p = open({ html: `<iframe data-category="social" data-src="${YOUTUBE}"></iframe>` });
+    expect(p.blocking.held()).toHaveLength(1);
   });
 
   it('queues marked elements that were parsed before the SDK, never touching unmarked ones', () => {
@@ -426,13 +460,12 @@ describe('failures inside the guards', () => {
     const p = open();
     const img = p.document.createElement('img');
     const error = vi.spyOn(console, 'error').mockImplementation(() => {});
-    // Breaks the step after the verdict: queueing the element.
-    vi.spyOn(p.blocking, 'held');
-    const hasAttribute = vi.spyOn(p.window.Element.prototype, 'hasAttribute').mockImplementation(() => {
+    // Breaks the step after the verdict: queueing the element (its first step asks a WeakSet).
+    const has = vi.spyOn(WeakSet.prototype, 'has').mockImplementation(() => {
       throw new Error('boom');
     });
     img.src = PIXEL;
-    hasAttribute.mockRestore();
+    has.mockRestore();
     expect(img.hasAttribute('src')).toBe(false);
     expect(error).toHaveBeenCalled();
   });

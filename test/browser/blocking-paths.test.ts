@@ -38,6 +38,8 @@ const SCRIPT_PATHS: Record<string, string> = {
   after: `const s = document.createElement('script'); s.src = U; document.body.appendChild(document.createElement('i')).after(s);`,
   replaceWith: `const s = document.createElement('script'); s.src = U; document.body.appendChild(document.createElement('i')).replaceWith(s);`,
   insertAdjacentElement: `const s = document.createElement('script'); s.src = U; document.body.insertAdjacentElement('beforeend', s);`,
+  replaceChildren: `const s = document.createElement('script'); s.src = U; document.body.appendChild(document.createElement('div')).replaceChildren(s);`,
+  'Range insertNode': `const s = document.createElement('script'); s.src = U; const r = document.createRange(); r.selectNodeContents(document.body); r.insertNode(s);`,
   'src set after insertion': `const s = document.createElement('script'); document.head.appendChild(s); s.src = U;`,
   setAttribute: `const s = document.createElement('script'); s.setAttribute('src', U); document.head.appendChild(s);`,
   'setAttribute after insertion': `const s = document.createElement('script'); document.head.appendChild(s); s.setAttribute('src', U);`,
@@ -60,6 +62,8 @@ const ELEMENT_PATHS: Record<string, [url: (p: string) => string, code: string]> 
   'iframe appendChild': [FRAME, `const f = document.createElement('iframe'); f.src = U; document.body.appendChild(f);`],
   'link stylesheet setAttribute': [STYLE, `const l = document.createElement('link'); l.rel = 'stylesheet'; l.setAttribute('href', U); document.head.appendChild(l);`],
   'video poster': [STYLE, `const v = document.createElement('video'); v.poster = U; document.body.appendChild(v);`],
+  'setHTMLUnsafe with a declarative shadow root': [PIXEL, `document.body.appendChild(document.createElement('div')).setHTMLUnsafe('<div><template shadowrootmode="open"><img src="' + U + '"></template></div>');`],
+  'shadow root innerHTML': [FRAME, `document.body.appendChild(document.createElement('div')).attachShadow({ mode: 'open' }).innerHTML = '<iframe src="' + U + '"></iframe>';`],
 };
 
 /** Static markup after the SDK's script: the parser's own paths. */
@@ -157,7 +161,7 @@ describe('blocking in Chromium: every insertion path', () => {
     });
   });
 
-  describe.each(Object.entries(PARSER_PATHS))('parser, %s', (name, url) => {
+  describe.each(Object.entries(PARSER_PATHS))('parser, %s', (_name, url) => {
     it('held, then requested (and run) once', async () => {
       expect(before.requests.filter((u) => u === url)).toEqual([]);
       expect(recorder.requests.filter((r) => r.url === url)).toHaveLength(1);
