@@ -3,7 +3,9 @@
  */
 import type { ConsentManager } from '../consent';
 import type { ServiceCatalog } from './catalog';
+import { cleanup } from './cleanup';
 import type { Blocking } from './index';
+import { blockingFailed } from './markup-gate';
 
 export interface ConnectBlockingOptions {
   /** The catalog for this config (also set on the handle). */
@@ -15,6 +17,8 @@ export interface ConnectBlockingOptions {
   reloadOnWithdraw?: boolean;
   /** @default () => location.reload() */
   reload?: () => void;
+  /** Whose cookies and storage are cleaned. @default the global window */
+  window?: Window;
 }
 
 /**
@@ -30,7 +34,7 @@ export function connectBlocking(
   blocking: Blocking,
   options: ConnectBlockingOptions,
 ): () => void {
-  const { catalog, reloadOnWithdraw = true, reload = () => location.reload() } = options;
+  const { catalog, reloadOnWithdraw = true, reload = () => location.reload(), window: win = window } = options;
   const policy = manager.config?.policy;
   const categories = [...new Set([...(manager.config?.categories.map((c) => c.id) ?? []), ...catalog.services.map((s) => s.category)])];
   // Keys of what is granted now: `category`, and `category service` for each catalog service.
@@ -50,12 +54,18 @@ export function connectBlocking(
     if (!revoked.length) return;
     const revokedCategories = revoked.filter((k) => !k.includes(' '));
     const revokedServices = revoked.filter((k) => k.includes(' ')).map((k) => k.split(' ')[1]!);
-    const clean = () =>
-      blocking.cleanup(revokedCategories, {
-        services: revokedServices,
-        keep: [policy?.cookieName ?? 'consentgate'],
-        paths: policy ? [policy.cookiePath] : [],
-      });
+    const clean = () => {
+      try {
+        cleanup(catalog, revokedCategories, {
+          services: revokedServices,
+          keep: [policy?.cookieName ?? 'consentgate'],
+          paths: policy ? [policy.cookiePath] : [],
+          window: win,
+        });
+      } catch (error) {
+        blockingFailed(error);
+      }
+    };
     clean();
     const ranRevoked = blocking
       .released()
@@ -63,7 +73,7 @@ export function connectBlocking(
     if (reloadOnWithdraw && ranRevoked) {
       // A tracker still running may write its cookie again before the page goes: clean once more
       // as the page unloads (after the handlers registered before ours).
-      addEventListener('pagehide', clean, { once: true });
+      win.addEventListener('pagehide', clean, { once: true });
       reload();
     }
   });

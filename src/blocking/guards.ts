@@ -30,26 +30,10 @@
  * Nothing here throws into the page: a failure in our code falls back to the native behaviour
  * when the URL was judged allowed, and to holding when it was judged gated.
  */
-import { logError } from '../log';
 import type { HeldQueue } from './held-queue';
-import { HELD, holdElementUrls, isMarked, URL_ATTRIBUTES, URL_ELEMENTS, type Natives } from './markup-gate';
+import { blockingFailed, HELD, holdElementUrls, isMarked, URL_ATTRIBUTES, URL_ELEMENTS, type Natives } from './markup-gate';
 
 type AnyFn = (this: any, ...args: any[]) => any;
-
-/** Property setters per interface. `HTMLMediaElement` covers `<video>` and `<audio>`. */
-const URL_SETTERS: Record<string, string[]> = {
-  HTMLScriptElement: ['src'],
-  HTMLImageElement: ['src', 'srcset'],
-  HTMLIFrameElement: ['src'],
-  HTMLSourceElement: ['src', 'srcset'],
-  HTMLEmbedElement: ['src'],
-  HTMLObjectElement: ['data'],
-  HTMLLinkElement: ['href'],
-  HTMLMediaElement: ['src'],
-  HTMLVideoElement: ['poster'],
-  HTMLTrackElement: ['src'],
-  HTMLInputElement: ['src'],
-};
 
 // The values of URL attributes in markup (and of any attribute whose name ends like one).
 const URL_VALUE = /(?:src|srcset|href|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
@@ -128,7 +112,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
         if (found.length) (hold ??= []).push(...found);
       }
     } catch (error) {
-      logError('Checking an inserted node failed.', error);
+      blockingFailed(error);
     }
     return hold?.length ? hold : undefined;
   };
@@ -150,14 +134,16 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       natives._setAttribute.call(el, HELD, '');
       q._hold(el, verdicts);
     } catch (error) {
-      logError('Checking a URL failed.', error);
+      blockingFailed(error);
     }
     return !held;
   };
   const isUrlAttribute = (el: Element, name: string) => !!URL_ATTRIBUTES[el.localName]?.includes(name);
-  for (const [name, props] of Object.entries(URL_SETTERS)) {
+  // The URL properties of each element kind, on the interface of that kind (HTMLVideoElement for
+  // `video`: `src` is found on HTMLMediaElement, `poster` on HTMLVideoElement itself).
+  for (const [tag, props] of Object.entries(URL_ATTRIBUTES)) {
     for (const prop of props) {
-      patch(w[name]?.prototype, prop, (set) => function (value) {
+      patch(Object.getPrototypeOf(doc.createElement(tag)), prop, (set) => function (value) {
         if (pass(this, prop, value)) set.call(this, value);
       }, true);
     }
@@ -231,7 +217,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       scan(template.content);
       return changed ? inner.get!.call(template) : undefined;
     } catch (error) {
-      logError('Checking markup failed.', error);
+      blockingFailed(error);
       return;
     }
   };
@@ -319,7 +305,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       }
       holdAll(hold);
     } catch (error) {
-      logError('Checking a parsed element failed.', error);
+      blockingFailed(error);
     }
   };
   const observer: MutationObserver | undefined = doc.readyState === 'loading' ? new w.MutationObserver(observed) : undefined;

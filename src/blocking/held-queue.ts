@@ -6,9 +6,9 @@
  * not `async` is awaited (load or error, at most `SCRIPT_TIMEOUT` ms) before the next one, so an
  * inline `gtag('config', …)` marked after its loader runs after it.
  */
-import { guarded, logDebug, logError } from '../log';
+import { guarded, logDebug } from '../log';
 import type { CatalogService, ServiceCatalog } from './catalog';
-import { heldVerdicts, releaseHeld, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
+import { blockingFailed, heldVerdicts, releaseHeld, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
 
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
 export interface BlockingPolicy {
@@ -89,7 +89,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     try {
       return !!q._policy.isGranted(v.category, v.service);
     } catch (error) {
-      logError('The consent policy threw; the tag stays held.', error);
+      blockingFailed(error);
       return false;
     }
   };
@@ -111,7 +111,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       try {
         return releaseHeld(el, natives, q._done);
       } catch (error) {
-        logError('Releasing a held tag failed.', error);
+        blockingFailed(error);
       }
     };
     if (el.localName === 'script') chain = chain.then(run);
@@ -186,17 +186,19 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     },
     _isHeld: (el) => queue.has(el),
     _blocks(url, via) {
+      let blocked = false;
       try {
         const vs = q._gated('', String(url));
-        if (!vs) return false;
-        const request = { ...vs[0]!, url: String(url), via };
-        if (blockedList.push(request) > BLOCKED_KEPT) blockedList.shift();
-        emit({ type: 'blocked', ...request });
-        return true;
+        if (vs) {
+          blocked = true;
+          const request = { ...vs[0]!, url: String(url), via };
+          if (blockedList.push(request) > BLOCKED_KEPT) blockedList.shift();
+          emit({ type: 'blocked', ...request });
+        }
       } catch (error) {
-        logError('Judging a request failed; it was let through.', error);
-        return false;
+        blockingFailed(error);
       }
+      return blocked;
     },
     reevaluate() {
       for (const el of queue) tryRelease(el);

@@ -3,12 +3,10 @@
  * granted. `installBlocking` runs synchronously in the boot, before the page's own tags; the app
  * later sets the real policy (`connectBlocking`) and everything the visitor granted is released.
  */
-import { logError } from '../log';
 import type { ServiceCatalog } from './catalog';
-import { cleanup, type CleanupOptions } from './cleanup';
 import { installGuards, nativesOf } from './guards';
 import { createHeldQueue, type BlockedRequest, type BlockingListener, type BlockingPolicy, type HeldItem } from './held-queue';
-import type { Verdict } from './markup-gate';
+import { blockingFailed, type Verdict } from './markup-gate';
 
 export { createServiceCatalog } from './catalog';
 export type { CatalogService, RegistryService, ServiceCatalog, ServiceCatalogOptions, ServiceRegistry } from './catalog';
@@ -29,11 +27,12 @@ export interface BlockingOptions {
   debug?: boolean;
   /** The window to guard. @default the global window */
   window?: Window;
-  /** The consent cookie, which `cleanup` never deletes. @default 'consentgate' */
-  consentCookie?: string;
 }
 
-/** The handle `installBlocking` returns. */
+/**
+ * The handle `installBlocking` returns. Cleanup after a withdrawal is not on it: it is
+ * `connectBlocking`'s (app side), so its code stays out of the boot file every visitor runs first.
+ */
 export interface Blocking {
   /** Who decides from now on; re-evaluates at once. Until called: only `necessary`. */
   setPolicy(policy: BlockingPolicy): void;
@@ -49,8 +48,6 @@ export interface Blocking {
   blocked(): BlockedRequest[];
   /** Categories and services released or let through on this page. */
   released(): Verdict[];
-  /** Deletes the cookies and storage keys the services of `categories` set. Returns what was deleted. */
-  cleanup(categories: readonly string[], options?: Omit<CleanupOptions, 'window'>): string[];
   /** Restores every native method and stops observing; what is held stays held. */
   uninstall(): void;
 }
@@ -73,7 +70,7 @@ export function installBlocking(options: BlockingOptions): Blocking {
   try {
     restore = installGuards(win, q, natives);
   } catch (error) {
-    logError('Installing the blocking guards failed.', error);
+    blockingFailed(error);
   }
   const safe =
     <A extends unknown[], R>(fn: (...args: A) => R, fallback: R) =>
@@ -81,7 +78,7 @@ export function installBlocking(options: BlockingOptions): Blocking {
       try {
         return fn(...args);
       } catch (error) {
-        logError('Blocking failed.', error);
+        blockingFailed(error);
         return fallback;
       }
     };
@@ -99,11 +96,6 @@ export function installBlocking(options: BlockingOptions): Blocking {
     held: safe(q.held, []),
     blocked: safe(q.blocked, []),
     released: safe(q.released, []),
-    cleanup: safe(
-      (categories: readonly string[], more?: Omit<CleanupOptions, 'window'>) =>
-        cleanup(q._catalog, categories, { keep: [options.consentCookie ?? 'consentgate'], ...more, window: win }),
-      [],
-    ),
     uninstall() {
       restore();
       delete slot[INSTALLED];

@@ -22,7 +22,6 @@ export function installBlockingForConfig(config: unknown): Blocking {
     catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
     unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
     debug: raw.debug === true,
-    consentCookie: isObject(raw.policy) && typeof raw.policy.cookieName === 'string' ? raw.policy.cookieName : undefined,
   });
 }
 

@@ -25,6 +25,15 @@
  * site created (and may hold `onload` handlers on) is the very element that then runs.
  */
 
+import { logError } from '../log';
+
+/**
+ * Reports a failure of our own code. One message for the whole layer (bytes: it ships in the
+ * boot); the error itself says where. The caller has already fallen back: to the native behaviour
+ * for an allowed URL, to holding for a gated one.
+ */
+export const blockingFailed = (error: unknown): void => logError('A blocking guard failed; the page went on (a gated URL stays held).', error);
+
 /** Attributes that make an element fetch, per tag. */
 export const URL_ATTRIBUTES: Readonly<Record<string, readonly string[]>> = {
   script: ['src'],

@@ -1,5 +1,12 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { connectBlocking, createServiceCatalog } from '../../src/blocking';
+import { cleanup as cleanupSpy } from '../../src/blocking/cleanup';
+
+// The real cleanup, watched.
+vi.mock('../../src/blocking/cleanup', async (importOriginal) => {
+  const actual = await importOriginal<typeof import('../../src/blocking/cleanup')>();
+  return { ...actual, cleanup: vi.fn(actual.cleanup) };
+});
 import { resolveConfig } from '../../src/config';
 import { createConsentManager, createMemoryStore, type ConsentManager } from '../../src/consent';
 import type { ConsentGateConfig } from '../../src/types';
@@ -33,8 +40,9 @@ function setUp(reloadOnWithdraw?: boolean) {
   const manager: ConsentManager = createConsentManager({ config, store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false } });
   const catalog = createServiceCatalog({ registry: FIXTURE_REGISTRY, configCategories: config.categories, pageHost: 'www.example.com' });
   const reload = vi.fn();
-  const cleanup = vi.spyOn(p.blocking, 'cleanup');
-  stop = connectBlocking(manager, p.blocking, { catalog, reload, reloadOnWithdraw });
+  const cleanup = vi.mocked(cleanupSpy);
+  cleanup.mockClear();
+  stop = connectBlocking(manager, p.blocking, { catalog, reload, reloadOnWithdraw, window: p.window as unknown as Window });
   return { p, manager, reload, cleanup };
 }
 
@@ -64,7 +72,7 @@ describe('connectBlocking', () => {
     p.document.cookie = 'cg_consent=x; path=/';
     manager.withdraw();
     expect(cleanup).toHaveBeenCalledTimes(1);
-    const [categories, options] = cleanup.mock.calls[0]!;
+    const [, categories, options] = cleanup.mock.calls[0]!;
     expect([...categories].sort()).toEqual(['advertising', 'analytics']);
     expect(options).toMatchObject({ keep: ['cg_consent'], paths: ['/shop'] });
     expect(p.document.cookie).toBe('cg_consent=x');
@@ -76,7 +84,7 @@ describe('connectBlocking', () => {
     manager.acceptAll();
     new p.window.Image().src = PIXEL;
     manager.update({ analytics: false });
-    expect(cleanup.mock.calls[0]![0]).toEqual(['analytics']);
+    expect(cleanup.mock.calls[0]![1]).toEqual(['analytics']);
     expect(reload).not.toHaveBeenCalled(); // nothing of analytics ran on this page
     manager.update({ advertising: false });
     expect(reload).toHaveBeenCalledTimes(1);
@@ -87,8 +95,8 @@ describe('connectBlocking', () => {
     manager.acceptAll();
     new p.window.Image().src = PIXEL;
     manager.update({ 'advertising.meta-pixel': false });
-    expect(cleanup.mock.calls[0]![0]).toEqual([]);
-    expect(cleanup.mock.calls[0]![1]!.services).toEqual(['meta-pixel']);
+    expect(cleanup.mock.calls[0]![1]).toEqual([]);
+    expect(cleanup.mock.calls[0]![2]!.services).toEqual(['meta-pixel']);
     expect(reload).toHaveBeenCalledTimes(1);
   });
 
@@ -100,8 +108,9 @@ describe('connectBlocking', () => {
     const here = createConsentManager({ config, store, signals });
     const otherTab = createConsentManager({ config, store, signals });
     const reload = vi.fn();
-    const cleanup = vi.spyOn(p.blocking, 'cleanup');
-    stop = connectBlocking(here, p.blocking, { catalog: createServiceCatalog({ registry: FIXTURE_REGISTRY, configCategories: config.categories }), reload });
+    const cleanup = vi.mocked(cleanupSpy);
+    cleanup.mockClear();
+    stop = connectBlocking(here, p.blocking, { catalog: createServiceCatalog({ registry: FIXTURE_REGISTRY, configCategories: config.categories }), reload, window: p.window as unknown as Window });
     here.acceptAll();
     new p.window.Image().src = PIXEL;
     otherTab.sync();

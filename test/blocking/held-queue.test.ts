@@ -141,3 +141,51 @@ describe('held queue', () => {
     expect(info.mock.calls.map((c) => c[1])).toEqual([`held: ${PIXEL}`, 'blocked: https://api.segment.io/v1/t']);
   });
 });
+
+describe('the URL fast paths agree with the URL parser', () => {
+  it('for any mix of schemes, hosts, ports, paths, queries and odd characters', async () => {
+    const fc = await import('fast-check');
+    const { createHeldQueue } = await import('../../src/blocking/held-queue');
+    const { Window } = await import('happy-dom');
+    const w = new Window({ url: 'https://www.example.com/blog/post' });
+    const catalog = createServiceCatalog({
+      registry: FIXTURE_REGISTRY,
+      pageHost: 'www.example.com',
+      configCategories: [{ id: 'analytics', services: [{ id: 'own', domains: ['example.com/stats/'] }] }],
+    });
+    const natives = { _setAttribute: Element.prototype.setAttribute, _replaceChild: Node.prototype.replaceChild };
+    for (const unknownThirdParty of ['allow', 'block'] as const) {
+      const q = createHeldQueue({ document: w.document as unknown as Document, catalog, natives, unknownThirdParty });
+      // The reference: always the URL parser, then the same matcher.
+      const reference = (url: string) => {
+        let u: URL;
+        try {
+          u = new URL(url.trim(), 'https://www.example.com/blog/post');
+        } catch {
+          return undefined;
+        }
+        if (!/^(https?|wss?):$/.test(u.protocol)) return undefined;
+        const s = catalog.match(u);
+        if (s) return s.id;
+        return unknownThirdParty === 'block' && catalog.isThirdParty(u) ? '' : undefined;
+      };
+      const part = (xs: string[]) => fc.constantFrom(...xs);
+      const url = fc
+        .tuple(
+          part(['https://', 'http://', '//', 'HTTPS://', 'https:\\\\', 'https:/', 'ftp://', 'wss://', 'data:', 'javascript:', '', '/', ' https://', '\thttps://']),
+          part(['www.facebook.com', 'WWW.FACEBOOK.COM', 'www.facebook.com.', 'facebook.com', 'connect.facebook.net', 'static.hotjar.com', 'hotjar.com', 'www.googletagmanager.com', 'x.hotjar.com.evil.example', 'www.example.com', 'example.com', 'cdn.other.example', 'user@www.facebook.com', 'www.face%62ook.com', 'xn--fcebook-8va.com', 'www.facebook.com:443', 'www.facebook.com:', '']),
+          part(['', '/', '/tr', '/TR', '/tr/', '/tr?id=1', '/./tr', '/a/../tr', '/%2e/tr', '/%2E%2E/tr', '\\tr', '/t\tr', '/t r', '/é/fbevents.js', '/en_US/fbevents.js', '/gtag/js?id=G-1', '/gtag/js?id=AW-1', '?id=G-1', '#/tr', '/stats/x', '/plugins', '/tr#x', '/tr"', '/tr<']),
+          part(['', '?a=1', '&b=2', '#f', '?id=G-']),
+        )
+        .map((parts) => parts.join(''));
+      fc.assert(
+        fc.property(url, (u) => {
+          const fast = q._judge(u);
+          expect(fast === undefined ? undefined : (fast.service ?? ''), u).toBe(reference(u));
+        }),
+        { numRuns: 3000 },
+      );
+    }
+    w.close();
+  });
+});

@@ -55,14 +55,6 @@ describe('installBlocking', () => {
     vi.spyOn(console, 'error').mockImplementation(() => {});
     expect(() => p.blocking.setPolicy(null as never)).not.toThrow();
     expect(() => p.blocking.setCatalog(undefined as never)).not.toThrow();
-    expect(p.blocking.cleanup(null as never)).toEqual([]);
-  });
-
-  it('the handle cleans with the catalog it has, keeping the consent cookie', () => {
-    const p = (page = createTestPage());
-    p.document.cookie = '_ga=1; path=/';
-    p.document.cookie = 'consentgate=x; path=/';
-    expect(p.blocking.cleanup(['analytics'])).toEqual(['_ga']);
-    expect(p.document.cookie).toBe('consentgate=x');
+    expect(() => p.blocking.reevaluate()).not.toThrow();
   });
 });
