@@ -7,7 +7,7 @@
  * Loaded twice (or without the boot), it does nothing but say so.
  */
 import type { BootHandOver } from './embed';
-import { createConsentGate } from './gate';
+import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
 import { VERSION } from './version';
 
@@ -29,7 +29,7 @@ function start(): void {
       // No config (none found, or it failed to load): the boot already said why; everything stays held.
       if (config === null || config === undefined) return;
       try {
-        boot.attach(createConsentGate(config, { region: boot.region, blocking: boot.blocking }));
+        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region }));
       } catch (error) {
         logError('Start-up failed; every non-necessary category stays blocked.', error);
       }

@@ -117,9 +117,9 @@ export function createConsentGate(input: unknown, options: ConsentGateOptions = 
     // default, which must precede every Google tag (Google Consent Mode v2).
     const handle = installBlockingForConfig(input);
     pushConsentDefault(input, undefined, { region: options.region, signals: options.signals });
-    return startGate(input, handle, options);
+    return startConsentGate(input, handle, options);
   }
-  if (blocking) return startGate(input, blocking, options);
+  if (blocking) return startConsentGate(input, blocking, options);
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   if (typeof window !== 'undefined') dispatchChangeEvents(manager);
@@ -128,10 +128,11 @@ export function createConsentGate(input: unknown, options: ConsentGateOptions = 
 
 /**
  * The whole composition (config → core → blocking → integrations → UI), for the script tag's app
- * and for `createConsentGate(config, { blocking })`. Invalid config: the manager fails closed
+ * (which passes the boot's handle: calling this, not `createConsentGate`, keeps the guard install
+ * out of the app file) and for `createConsentGate`. Invalid config: the manager fails closed
  * (only `necessary`), no UI, and `problems` lists why.
  */
-function startGate(input: unknown, blocking: Blocking, options: ConsentGateOptions): ConsentGate {
+export function startConsentGate(input: unknown, blocking: Blocking, options: ConsentGateOptions = {}): ConsentGate {
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   dispatchChangeEvents(manager);
