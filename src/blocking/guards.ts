@@ -234,40 +234,39 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       }
     }
   };
-  const htmlSetter = (where: (el: Element) => ParentNode | null) => (set: AnyFn) =>
-    function (this: Element, html: unknown) {
-      const root = where(this);
-      const rewritten = rewrite(html, false);
-      set.call(this, rewritten ?? html);
-      holdIn(root, html, rewritten);
+  /**
+   * A method (or setter) taking markup as argument `at`: the markup goes in rewritten, and what
+   * it produced is queued from `root` (the element, its parent, or what the method returned).
+   * `scripts`: whether scripts in that markup would run (not with innerHTML and its kin).
+   */
+  type Root = (self: any, result: any) => ParentNode | null;
+  const markup = (at: number, scripts: boolean, root: Root) => (native: AnyFn) =>
+    function (this: any, ...args: unknown[]) {
+      const html = args[at];
+      const where = root(this, null);
+      const rewritten = rewrite(html, scripts);
+      if (rewritten !== undefined) args[at] = rewritten;
+      const result = native.apply(this, args);
+      holdIn(root(this, result) ?? where, html, rewritten);
+      return result;
     };
-  patch(E, 'innerHTML', htmlSetter((el) => el), true);
-  patch(w.ShadowRoot?.prototype, 'innerHTML', htmlSetter((el) => el), true);
-  patch(E, 'outerHTML', htmlSetter((el) => el.parentNode), true);
-  patch(E, 'insertAdjacentHTML', (native) => function (where, html) {
-    const rewritten = rewrite(html, false);
-    native.call(this, where, rewritten ?? html);
-    holdIn(this.parentNode ?? this, html, rewritten);
-  });
+  const self: Root = (el) => el;
+  const parent: Root = (el) => el.parentNode ?? el;
+  patch(E, 'innerHTML', markup(0, false, self), true);
+  patch(w.ShadowRoot?.prototype, 'innerHTML', markup(0, false, self), true);
+  // The element is gone afterwards: its former parent holds the new nodes.
+  patch(E, 'outerHTML', markup(0, false, (el, result) => (result === null ? el.parentNode : null)), true);
+  patch(E, 'insertAdjacentHTML', markup(1, false, parent));
   // Declarative shadow roots come alive here: the rewrite also looks into nested templates.
-  for (const proto of [E, w.ShadowRoot?.prototype]) {
-    patch(proto, 'setHTMLUnsafe', (native) => function (html) {
-      const rewritten = rewrite(html, false);
-      native.call(this, rewritten ?? html);
-      holdIn(this, html, rewritten);
-    });
-  }
-  patch(w.Range?.prototype, 'createContextualFragment', (native) => function (html) {
-    const rewritten = rewrite(html, true);
-    const fragment = native.call(this, rewritten ?? html);
-    holdIn(fragment, html, rewritten);
-    return fragment;
-  });
+  for (const proto of [E, w.ShadowRoot?.prototype]) patch(proto, 'setHTMLUnsafe', markup(0, false, self));
+  patch(w.Range?.prototype, 'createContextualFragment', markup(0, true, (_, fragment) => fragment));
   // The parser inserts what document.write wrote: the observer below queues it.
   for (const name of ['write', 'writeln']) {
-    patch(Object.getPrototypeOf(doc), name, (native) => function (...parts) {
-      const html = parts.join('');
-      return native.call(this, rewrite(html, true) ?? html);
+    patch(Object.getPrototypeOf(doc), name, (native) => {
+      const write = markup(0, true, () => null)(native);
+      return function (this: Document, ...parts: unknown[]) {
+        return write.call(this, parts.join(''));
+      };
     });
   }
 
