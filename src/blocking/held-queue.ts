@@ -169,8 +169,11 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       return true;
     },
     _gated(name, value) {
+      // One URL (all but srcset): no array unless it is gated.
+      const one = name !== 'srcset' && q._judge(value);
+      if (one !== false) return one && !q._allows([one]) ? [one] : undefined;
       const vs: Verdict[] = [];
-      for (const url of name === 'srcset' ? urlsOf(name, value) : [value]) {
+      for (const url of urlsOf(name, value)) {
         const v = q._judge(url);
         if (v) vs.push(v);
       }

@@ -32,7 +32,10 @@ export interface PatternIndex<T> {
   covers(host: string): boolean;
 }
 
-const normalHost = (host: string) => host.toLowerCase().replace(/\.$/, '');
+const normalHost = (host: string) => {
+  const h = host.toLowerCase();
+  return h.endsWith('.') ? h.slice(0, -1) : h;
+};
 
 export function createPatternIndex<T>(): PatternIndex<T> {
   const byHost = new Map<string, PatternEntry<T>[]>();
