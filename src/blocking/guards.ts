@@ -7,25 +7,30 @@
  *   the URL is kept in `data-cg-<attribute>` instead (an `<img>` fetches as soon as its `src` is
  *   set, even detached: `new Image().src = pixel` is held here, HTML § update the image data).
  * - Insertion (`appendChild`, `insertBefore`, `replaceChild`, `append`, `prepend`, `before`,
- *   `after`, `replaceWith`, `insertAdjacentElement`): nodes that still carry a gated URL (built in
- *   another document, a `DOMParser` result, a template's content) are held before they connect.
- * - HTML strings (`innerHTML`, `outerHTML`, `insertAdjacentHTML`, `createContextualFragment`,
- *   `document.write`): parsed in an inert `<template>` (no fetch, no script runs there), gated URLs
- *   rewritten, and the rewritten markup handed to the native method; markup whose URL
- *   attributes are all allowed (the common case, checked first without parsing) passes as it
- *   came. `document.write` and
- *   `createContextualFragment` scripts do run, so theirs are held too (as `text/plain`).
- * - Requests without elements: `fetch` resolves with an empty 204 response, `XMLHttpRequest`
- *   opens `data:,` instead and sends no body (no request leaves; the site sees a normal, completed
- *   request, status 200, empty response),
- *   `navigator.sendBeacon` returns false ("not queued").
- * - A MutationObserver on the document sees what the HTML parser inserts after the SDK's script:
- *   marked elements are queued, and an unmarked parser-inserted script with a gated `src` becomes
- *   `text/plain` before it runs: the parser performs a microtask checkpoint (which delivers
- *   mutation records) before it prepares a script (HTML § the "in body"/"text" insertion mode,
- *   "An end tag whose tag name is script"). Limits, by design of the browser, not of this code:
- *   Chromium's preload scanner may still *fetch* (never run) such a static `<script src>`, and a
- *   static `<iframe>`/`<img>` starts loading the moment the parser creates it: mark static tags.
+ *   `after`, `replaceWith`, `replaceChildren`, `insertAdjacentElement`, `Range#insertNode`):
+ *   nodes that still carry a gated URL (built in another document, a `DOMParser` result, a
+ *   template's content) are made inert before they connect; marked ones are queued.
+ * - HTML strings (`innerHTML` of elements and shadow roots, `outerHTML`, `insertAdjacentHTML`,
+ *   `setHTMLUnsafe`, `createContextualFragment`, `document.write`/`writeln`): parsed in an inert
+ *   `<template>` (no fetch, no script runs there), gated URLs rewritten, and the rewritten markup
+ *   handed to the native method. Markup whose URL attributes are all allowed (the common case,
+ *   checked first without parsing) passes as it came. Scripts from `document.write` and
+ *   `createContextualFragment` do run, so theirs are held too (as `text/plain`).
+ * - Requests without elements: `fetch` resolves with an empty 204 response; `XMLHttpRequest`
+ *   opens `data:,` instead and sends no body (no request leaves; the site sees a normal completed
+ *   request: status 200, empty response); `navigator.sendBeacon` returns false ("not queued").
+ * - While the document parses, a MutationObserver sees what the HTML parser inserts after the
+ *   SDK's script: marked elements are queued, and an unmarked parser-inserted script with a gated
+ *   `src` becomes `text/plain` before it runs: the parser performs a microtask checkpoint (which
+ *   delivers mutation records) before it prepares a script (HTML § "An end tag whose tag name is
+ *   script"). After DOMContentLoaded every insertion goes through the methods above.
+ *
+ * Limits, by design of the browser, not of this code: Chromium's preload scanner may still
+ * *fetch* (never run) an unmarked static `<script src>` of a tracker, and a static `<iframe>` or
+ * `<img>` starts loading the moment the parser creates it: site owners mark static tags. Content
+ * inside a closed shadow root created from markup stays held for good (fail closed). The guards
+ * stop trackers' ordinary code paths; they are no sandbox against code written to evade them
+ * (any script can take a pristine `appendChild` from a new iframe).
  *
  * Nothing here throws into the page: a failure in our code falls back to the native behaviour
  * when the URL was judged allowed, and to holding when it was judged gated.
@@ -190,8 +195,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
    * Whether markup may carry a gated URL: every value of an attribute whose name ends in a URL
    * attribute's is judged. A value with `&` (an entity may hide a URL) counts as gated, so the
    * template decides. This pre-check only spares the template for the common case; it is not a
-   * tokenizer, and the guards are no sandbox against code written to evade them (any script can
-   * take a pristine `appendChild` from a new iframe): they stop trackers' ordinary code paths.
+   * tokenizer (see the limits above).
    */
   const mayHoldUrl = (html: string) => {
     URL_VALUE.lastIndex = 0;
