@@ -77,6 +77,13 @@ export interface HeldQueue {
 
 const NECESSARY_ONLY: BlockingPolicy = { isGranted: (category) => category === 'necessary' };
 
+// The URL fast paths' patterns, built once (a literal in the function would be a new object on
+// every call, and these run for every URL the page sets).
+const MAY_LEAVE_ORIGIN = /[:\\]|\/\//;
+const PLAIN_URL = /^(?:(?:https?|wss?):)?\/\/([\w.-]+)(?::\d*)?((?:[/?][\x21\x22\x24-\x5b\x5d-\x7e]*)?)(?:#.*)?$/i;
+const DOT_SEGMENT = /\/\.|%2e/i;
+const NETWORK_SCHEME = /^(https?|wss?):$/;
+
 export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   const { document: doc, natives, debug = false } = options;
   const queue = new Set<Element>();
@@ -138,13 +145,13 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       // Fast paths first: pages set thousands of URLs, and Blink's URL parser (with the document's
       // base URL, serialized on each call) costs microseconds. No scheme, no `//`, no `\` (which
       // URL parsing reads as `/`): a same-origin URL.
-      if (!/[:\\]|\/\//.test(url) && !catalog.coversPageHost) return;
+      if (!MAY_LEAVE_ORIGIN.test(url) && !catalog.coversPageHost) return;
       // A plain absolute URL — printable ASCII, no `\`, no dot segment, no `%2e` — is split here:
       // host and path + query read as the URL parser would read them for every pattern.
-      const plain = /^(?:(?:https?|wss?):)?\/\/([\w.-]+)(?::\d*)?((?:[/?][\x21\x22\x24-\x5b\x5d-\x7e]*)?)(?:#.*)?$/i.exec(url);
+      const plain = PLAIN_URL.exec(url);
       let service: CatalogService | undefined;
       let u: URL | undefined;
-      if (plain && !/\/\.|%2e/i.test(plain[2]!.split('?')[0]!)) {
+      if (plain && !DOT_SEGMENT.test(plain[2]!.split('?')[0]!)) {
         const host = plain[1]!;
         if (!catalog.covers(host) && options.unknownThirdParty !== 'block') return;
         const path = plain[2]!;
@@ -156,7 +163,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
         } catch {
           return;
         }
-        if (!/^(https?|wss?):$/.test(u.protocol)) return;
+        if (!NETWORK_SCHEME.test(u.protocol)) return;
         service = catalog.match(u);
       }
       if (service) return { category: service.category, service: service.id, url };
