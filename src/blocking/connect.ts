@@ -30,7 +30,7 @@ export interface ConnectBlockingOptions {
  * unsubscribe.
  */
 export function connectBlocking(
-  manager: Pick<ConsentManager, 'isGranted' | 'onChange' | 'config'>,
+  manager: Pick<ConsentManager, 'isGranted' | 'onChange' | 'config' | 'restricted'>,
   blocking: Blocking,
   options: ConnectBlockingOptions,
 ): () => void {
@@ -45,7 +45,10 @@ export function connectBlocking(
     ]);
   blocking.setCatalog(catalog);
   let before: Set<string> | undefined;
-  blocking.setPolicy({ isGranted: (category, service) => manager.isGranted(category, service) });
+  blocking.setPolicy({
+    isGranted: (category, service) => manager.isGranted(category, service),
+    isRestricted: (category) => manager.restricted().includes(category),
+  });
   return manager.onChange((change) => {
     const now = granted();
     blocking.reevaluate();

@@ -13,6 +13,12 @@ import { blockingFailed, heldVerdicts, releaseHeld, releasesByRecreating, urlsOf
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
 export interface BlockingPolicy {
   isGranted(category: string, service?: string): boolean;
+  /**
+   * Categories kept off on this page whatever the consent (sensitive pages). What is held while its
+   * category is restricted was made on that page and may carry it (a pixel's URL names the page):
+   * it is dropped, never released, even after an SPA route change to an ordinary page.
+   */
+  isRestricted?(category: string): boolean;
 }
 
 /** Something held, as `held()` and the `held` event give it. */
@@ -68,6 +74,8 @@ export interface HeldQueue {
   /** Records a request stopped without an element; returns true when it must not leave. */
   _blocks(url: unknown, via: RequestPath): boolean;
   reevaluate(): void;
+  /** Marks what is held now for a restricted category as dropped (the page was sensitive when it was held). */
+  _dropRestricted(): void;
   onEvent(listener: BlockingListener): () => void;
   held(): HeldItem[];
   blocked(): BlockedRequest[];
@@ -90,6 +98,8 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   const listeners = new Set<BlockingListener>();
   const blockedList: BlockedRequest[] = [];
   const ran = new Map<string, Verdict>();
+  /** Held on a sensitive page for a category restricted there: never released (see BlockingPolicy). */
+  const dropped = new WeakSet<Element>();
   let chain: Promise<unknown> = Promise.resolve();
 
   const granted = (v: Verdict) => {
@@ -100,6 +110,16 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       return false;
     }
   };
+
+  const restricted = (vs: readonly Verdict[]) =>
+    vs.some((v) => {
+      try {
+        return !!q._policy.isRestricted?.(v.category);
+      } catch (error) {
+        blockingFailed(error);
+        return true;
+      }
+    });
 
   const emit = (event: BlockingEvent) => {
     if (debug) logDebug(debug, `${event.type}: ${event.url ?? event.category}`, event);
@@ -128,6 +148,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   // Allowed and, for a script that must be re-created, in a parent it can be re-created in.
   const tryRelease = (el: Element) => {
     const vs = verdicts(el);
+    if (dropped.has(el)) return vs;
     if (q._allows(vs) && !(releasesByRecreating(el) && !el.parentNode)) {
       release(el, vs);
       return true;
@@ -192,6 +213,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       const vs = judged ?? tryRelease(el);
       if (vs === true || queue.has(el)) return;
       queue.add(el);
+      if (restricted(vs)) dropped.add(el);
       emit({ type: 'held', ...itemOf(el, vs) });
     },
     _isHeld: (el) => queue.has(el),
@@ -212,6 +234,9 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     },
     reevaluate() {
       for (const el of queue) tryRelease(el);
+    },
+    _dropRestricted() {
+      for (const el of queue) if (restricted(verdicts(el))) dropped.add(el);
     },
     onEvent(listener) {
       if (typeof listener !== 'function') return () => {};

@@ -85,6 +85,8 @@ export function installBlocking(options: BlockingOptions): Blocking {
   const handle: Blocking = {
     setPolicy: safe((policy: BlockingPolicy) => {
       q._policy = policy;
+      // Held before the policy came (the boot, while the app loaded) on a page that is sensitive.
+      q._dropRestricted();
       q.reevaluate();
     }, undefined),
     setCatalog: safe((catalog: ServiceCatalog) => {

@@ -30,6 +30,33 @@ describe('held queue', () => {
     expect(p.blocking.held().map((h) => h.category)).toEqual(['analytics', 'functional', 'advertising']);
   });
 
+  it('drops what is held for a category restricted on this page: never released, even once the restriction lifts', () => {
+    const p = open();
+    let restricted = true;
+    let granted = false;
+    p.blocking.setPolicy({ isGranted: () => granted && !restricted, isRestricted: (c) => restricted && c === 'advertising' });
+    const onSensitivePage = new p.window.Image();
+    onSensitivePage.src = PIXEL + '&page=/conditions/hiv';
+    restricted = false; // an SPA route change to an ordinary page
+    const onOrdinaryPage = new p.window.Image();
+    onOrdinaryPage.src = PIXEL + '&page=/home';
+    granted = true;
+    p.blocking.reevaluate();
+    expect(onOrdinaryPage.getAttribute('src')).toBe(PIXEL + '&page=/home');
+    expect(onSensitivePage.hasAttribute('src')).toBe(false);
+    expect(p.blocking.held().map((h) => h.url)).toEqual([PIXEL + '&page=/conditions/hiv']);
+  });
+
+  it('drops what the boot held before the policy came when the page is sensitive', () => {
+    const p = open();
+    const img = new p.window.Image();
+    img.src = PIXEL;
+    p.blocking.setPolicy({ isGranted: () => true, isRestricted: (c) => c === 'advertising' });
+    expect(img.hasAttribute('src')).toBe(false);
+    p.blocking.setPolicy({ isGranted: () => true });
+    expect(img.hasAttribute('src')).toBe(false);
+  });
+
   it('releases in the order things were held, across kinds, once', async () => {
     const p = open();
     const order: string[] = [];
