@@ -14,8 +14,10 @@
  * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
  * a mangled `_field` would not have the same name in both).
  */
-import { installBlockingForConfig, type Blocking } from './blocking';
-// The build gives the boot a slim copy (id, category, domains: see rollup.config.mjs).
+// Not from './blocking' (index.ts): the boot takes only the guards' modules. The build gives it a
+// slim registry copy (id, category, domains: see rollup.config.mjs).
+import { installBlockingForConfig } from './blocking/install-for-config';
+import type { Blocking } from './blocking/install';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
 import type { ChangeListener, ConsentChoices, ConsentGate } from './types';

@@ -2,13 +2,15 @@
  * The held queue: the policy, the verdict on a URL, and the one ordered list of everything held
  * (marked tags, tags the guards stopped, detached `new Image()` pixels). `reevaluate()` releases
  * what the policy now allows: each element once, in the order it was held (document order for
- * what the parser inserts). Scripts are released one after the other: an external script that is
- * not `async` is awaited (load or error, at most `SCRIPT_TIMEOUT` ms) before the next one, so an
- * inline `gtag('config', …)` marked after its loader runs after it.
+ * what the parser inserts), through the releaser (`release.ts`): scripts one after the other, an
+ * external script that is not `async` awaited (load or error, at most `SCRIPT_TIMEOUT` ms) before
+ * the next one, so an inline `gtag('config', …)` marked after its loader runs after it. Until a
+ * releaser is attached nothing is released (the boot: the app attaches it with the policy).
  */
 import { guarded, logDebug } from '../log';
 import type { CatalogService, ServiceCatalog } from './catalog';
-import { blockingFailed, heldVerdicts, releaseHeld, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
+import { blockingFailed, heldVerdicts, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
+import type { Releaser } from './release';
 
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
 export interface BlockingPolicy {
@@ -55,9 +57,11 @@ export interface HeldQueueOptions {
 export interface HeldQueue {
   _catalog: ServiceCatalog;
   _policy: BlockingPolicy;
+  /** Releases what the policy allows; until it is set, what is allowed stays held (fail closed). */
+  _releaser?: Releaser;
   /** The verdict on one URL; undefined when no service claims it (it may run). */
   _judge(url: string): Verdict | undefined;
-  /** Whether the policy lets all these run; notes them as having run when it does. */
+  /** Whether the policy lets all these run; notes them as having run (with a releaser) when it does. */
   _allows(verdicts: readonly Verdict[]): boolean;
   /**
    * The hot path of every URL setter: undefined when the value may be set (no service claims it,
@@ -79,8 +83,6 @@ export interface HeldQueue {
   onEvent(listener: BlockingListener): () => void;
   held(): HeldItem[];
   blocked(): BlockedRequest[];
-  /** Categories and services released or let through on this page (for reload-on-withdraw). */
-  released(): Verdict[];
 }
 
 const NECESSARY_ONLY: BlockingPolicy = { isGranted: (category) => category === 'necessary' };
@@ -97,10 +99,8 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   const queue = new Set<Element>();
   const listeners = new Set<BlockingListener>();
   const blockedList: BlockedRequest[] = [];
-  const ran = new Map<string, Verdict>();
   /** Held on a sensitive page for a category restricted there: never released (see BlockingPolicy). */
   const dropped = new WeakSet<Element>();
-  let chain: Promise<unknown> = Promise.resolve();
 
   const granted = (v: Verdict) => {
     try {
@@ -130,30 +130,17 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
 
   const verdicts = (el: Element) => heldVerdicts(el, q._judge, (id) => q._catalog.byId(id)?.category);
 
-  const release = (el: Element, vs: Verdict[]) => {
+  // Allowed, a releaser attached and, for a script that must be re-created, in a parent it can be
+  // re-created in.
+  const tryRelease = (el: Element) => {
+    const vs = verdicts(el);
+    const releaser = q._releaser;
+    if (!releaser || dropped.has(el) || !q._allows(vs) || (releasesByRecreating(el) && !el.parentNode)) return vs;
     queue.delete(el);
     q._done.add(el);
     emit({ type: 'released', ...itemOf(el, vs) });
-    const run = () => {
-      try {
-        return releaseHeld(el, natives, q._done);
-      } catch (error) {
-        blockingFailed(error);
-      }
-    };
-    if (el.localName === 'script') chain = chain.then(run);
-    else run();
-  };
-
-  // Allowed and, for a script that must be re-created, in a parent it can be re-created in.
-  const tryRelease = (el: Element) => {
-    const vs = verdicts(el);
-    if (dropped.has(el)) return vs;
-    if (q._allows(vs) && !(releasesByRecreating(el) && !el.parentNode)) {
-      release(el, vs);
-      return true;
-    }
-    return vs;
+    releaser.release(el, natives, q._done);
+    return true;
   };
 
   const q: HeldQueue = {
@@ -193,7 +180,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     },
     _allows(vs) {
       if (!vs.every(granted)) return false;
-      for (const v of vs) ran.set(v.category + ' ' + v.service, { category: v.category, service: v.service });
+      q._releaser?.ran(vs);
       return true;
     },
     _gated(name, value) {
@@ -247,7 +234,6 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     },
     held: () => [...queue].map((el) => itemOf(el, verdicts(el))),
     blocked: () => blockedList.map((r) => ({ ...r })),
-    released: () => [...ran.values()].map((v) => ({ ...v })),
   };
   return q;
 }

@@ -1,5 +1,7 @@
-import { installBlocking, type Blocking } from '.';
-import { createServiceCatalog, type ServiceRegistry } from './catalog';
+import type { ServiceRegistry } from './catalog';
+import { createServiceCatalog } from './catalog';
+import { installGuardedWindow, type Blocking } from './install';
+import { createReleaser } from './release';
 import registry from './service-registry.json';
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
@@ -7,9 +9,10 @@ const isObject = (value: unknown): value is Record<string, unknown> => typeof va
 /**
  * The guards, from what is known now: the registry's patterns plus, when the config is already in
  * the page, the services it lists (raw JSON, not yet validated: only well-formed entries count).
- * With a config URL, the registry alone until the app sets the full catalog.
+ * With a config URL, the registry alone until the app sets the full catalog. No releaser: the
+ * boot's handle gets it from the app (`attachRelease`); see `installBlockingForConfig`.
  */
-export function installBlockingForConfig(config: unknown): Blocking {
+export function installGuardsForConfig(config: unknown): Blocking {
   const raw = isObject(config) ? config : {};
   const options = isObject(raw.blocking) ? raw.blocking : {};
   const categories = (Array.isArray(raw.categories) ? raw.categories : []).filter(isObject).map((c) => ({
@@ -18,10 +21,16 @@ export function installBlockingForConfig(config: unknown): Blocking {
       .filter((s): s is Record<string, unknown> => isObject(s) && typeof s.id === 'string')
       .map((s) => ({ id: s.id as string, domains: Array.isArray(s.domains) ? s.domains.filter((d): d is string => typeof d === 'string') : [] })),
   }));
-  return installBlocking({
+  return installGuardedWindow({
     catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
     unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
     debug: raw.debug === true,
   });
 }
 
+/** `installGuardsForConfig` with the releaser attached (an app that imports the SDK: npm build). */
+export function installBlockingForConfig(config: unknown): Blocking {
+  const handle = installGuardsForConfig(config);
+  handle.attachRelease(createReleaser());
+  return handle;
+}

@@ -19,10 +19,11 @@
  *    "type"). A script whose `src` setter was held keeps no `src` at all, only `data-cg-src`.
  *    Judged by their URLs.
  *
- * Releasing: a `text/plain` script cannot be re-armed (the parser-inserted flag and "already
- * started" are internal), so it is re-created: every attribute copied except the blocking ones,
- * the original type restored. Every other element gets its URL attributes back, so a script the
- * site created (and may hold `onload` handlers on) is the very element that then runs.
+ * Releasing (`release.ts`, app side: it never runs before the app has set the policy): a
+ * `text/plain` script cannot be re-armed (the parser-inserted flag and "already started" are
+ * internal), so it is re-created: every attribute copied except the blocking ones, the original
+ * type restored. Every other element gets its URL attributes back, so a script the site created
+ * (and may hold `onload` handlers on) is the very element that then runs.
  */
 
 import { logError } from '../log';
@@ -54,9 +55,6 @@ export const URL_ELEMENTS = Object.keys(URL_ATTRIBUTES).join();
 
 /** Flag of an element held by the guards; its URLs are in `data-cg-<attribute>`. */
 export const HELD = 'data-cg';
-
-/** Attributes of a marked script that are not copied to the released one. */
-const BLOCKING_ATTRIBUTE = /^(type|data-(cg(-.*)?|category|service|name|type|src))$/;
 
 /** What an element is held for. `category: ''` is an unknown third party (`unknownThirdParty: "block"`). */
 export interface Verdict {
@@ -149,55 +147,3 @@ export function holdElementUrls(el: Element, blocked: (name: string, value: stri
 
 /** Whether releasing re-creates the element (a `text/plain` script); it must then be in a parent. */
 export const releasesByRecreating = (el: Element): boolean => isScript(el) && isPlain(el);
-
-/** How long a released external script may take before the next one is released anyway. */
-export const SCRIPT_TIMEOUT = 5000;
-
-/**
- * releaseHeld: gives a held element its URLs back, natively. A `text/plain` script is replaced by
- * a new one (added to `created` before it connects); when that one is external and not `async`,
- * returns a promise of its load (or error, or `SCRIPT_TIMEOUT`): the next script waits for it.
- */
-export function releaseHeld(el: Element, natives: Natives, created: WeakSet<Element>): Promise<unknown> | undefined {
-  const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, value);
-  const marked = isMarked(el);
-  if (releasesByRecreating(el)) {
-    const old = el as HTMLScriptElement;
-    const script = old.ownerDocument.createElement('script');
-    for (const { name, value } of Array.from(old.attributes)) if (!BLOCKING_ATTRIBUTE.test(name)) set(script, name, value);
-    const type = attr(old, marked ? 'data-type' : HELD + '-type');
-    if (type) set(script, 'type', type);
-    const src = (marked && attr(old, 'data-src')) || attr(old, 'src');
-    if (src) set(script, 'src', src);
-    script.text = old.text;
-    // The `nonce` content attribute reads '' once CSP has seen it (HTML § nonce hiding): copy the property.
-    if (old.nonce) script.nonce = old.nonce;
-    created.add(script);
-    // Listening before it connects: a browser fires load later, but nothing promises that.
-    const loaded =
-      src && !script.hasAttribute('async')
-        ? new Promise((done) => {
-            script.addEventListener('load', done);
-            script.addEventListener('error', done);
-            setTimeout(done, SCRIPT_TIMEOUT);
-          })
-        : undefined;
-    natives._replaceChild.call(old.parentNode!, script, old);
-    return loaded;
-  }
-  const prefix = marked ? 'data-' : HELD + '-';
-  let child = false;
-  for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
-    for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
-      const value = attr(target, prefix + name);
-      if (value === null) continue;
-      if (!marked) target.removeAttribute(prefix + name);
-      set(target, name, value);
-      if (target !== el) child = true;
-    }
-  }
-  el.removeAttribute(HELD);
-  // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
-  if (child) (el as HTMLMediaElement).load?.();
-  return undefined;
-}

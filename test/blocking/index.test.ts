@@ -1,5 +1,6 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { createServiceCatalog, installBlocking } from '../../src/blocking';
+import { createReleaser, createServiceCatalog, installBlocking } from '../../src/blocking';
+import { installGuardedWindow } from '../../src/blocking/install';
 import { FIXTURE_REGISTRY } from '../fixtures/blocking/registry';
 import { createTestPage, type TestPage } from '../fixtures/blocking/dom';
 
@@ -56,5 +57,37 @@ describe('installBlocking', () => {
     expect(() => p.blocking.setPolicy(null as never)).not.toThrow();
     expect(() => p.blocking.setCatalog(undefined as never)).not.toThrow();
     expect(() => p.blocking.reevaluate()).not.toThrow();
+  });
+
+  it('without a releaser (the boot before the app) holds even what the policy allows, and releases it in order once one is attached', async () => {
+    const p = (page = createTestPage());
+    p.blocking.uninstall();
+    const w = p.window as unknown as Window & { __runs?: string[] };
+    const push = (label: string) => `(window.__runs = window.__runs || []).push(${JSON.stringify(label)});`;
+    const boot = installGuardedWindow({ catalog: catalog(), window: w });
+    try {
+      for (const category of ['necessary', 'analytics']) {
+        const s = p.document.createElement('script');
+        s.type = 'text/plain';
+        s.dataset.category = category;
+        s.text = push(category);
+        p.document.body.appendChild(s);
+      }
+      boot.setPolicy({ isGranted: (c) => c === 'necessary' || c === 'analytics' });
+      await p.settle(5);
+      expect(w.__runs ?? []).toEqual([]);
+      expect(boot.held().map((h) => h.category)).toEqual(['necessary', 'analytics']);
+      expect(boot.released()).toEqual([]);
+      boot.attachRelease(createReleaser());
+      await p.settle(5);
+      expect(w.__runs).toEqual(['necessary', 'analytics']);
+      expect(boot.held()).toEqual([]);
+      expect(boot.released().map((v) => v.category)).toEqual(['necessary', 'analytics']);
+      // The first releaser stays (its record of what ran with it).
+      boot.attachRelease(createReleaser());
+      expect(boot.released().map((v) => v.category)).toEqual(['necessary', 'analytics']);
+    } finally {
+      boot.uninstall();
+    }
   });
 });

@@ -1,0 +1,102 @@
+/**
+ * The release side of the blocking layer: giving held elements their URLs back, the ordered
+ * release chain of scripts, and what ran on this page (`released()`, for reload-on-withdraw).
+ * None of it runs before the app has set the visitor's policy, so none of it is in the boot
+ * (`dist/consentgate.js`): the app hands it to the boot's handle (`attachRelease`), and
+ * `installBlocking` (npm build, tests) attaches it itself. Until then what the policy allows stays
+ * held (fail closed); it goes at the first re-evaluation after `attachRelease`.
+ */
+import { blockingFailed, HELD, isMarked, releasesByRecreating, URL_ATTRIBUTES, type Natives, type Verdict } from './markup-gate';
+
+/** How long a released external script may take before the next one is released anyway. */
+export const SCRIPT_TIMEOUT = 5000;
+
+/** Attributes of a marked script that are not copied to the released one. */
+const BLOCKING_ATTRIBUTE = /^(type|data-(cg(-.*)?|category|service|name|type|src))$/;
+
+/**
+ * What the held queue calls once the policy allows something. Public names (not `_`-prefixed):
+ * the app's bundle makes it, the boot's calls it.
+ */
+export interface Releaser {
+  /** Releases one held element: at once, or after the scripts released before it when it is a script. */
+  release(el: Element, natives: Natives, created: WeakSet<Element>): void;
+  /** Notes verdicts as having run (released or let through). */
+  ran(verdicts: readonly Verdict[]): void;
+  /** Categories and services released or let through on this page since it was attached. */
+  released(): Verdict[];
+}
+
+/** One per page: scripts are released one after the other, in the order they were held. */
+export function createReleaser(): Releaser {
+  const ran = new Map<string, Verdict>();
+  let chain: Promise<unknown> = Promise.resolve();
+  return {
+    release(el, natives, created) {
+      const run = () => {
+        try {
+          return releaseHeld(el, natives, created);
+        } catch (error) {
+          blockingFailed(error);
+        }
+      };
+      if (el.localName === 'script') chain = chain.then(run);
+      else run();
+    },
+    ran(verdicts) {
+      for (const v of verdicts) ran.set(v.category + ' ' + v.service, { category: v.category, service: v.service });
+    },
+    released: () => [...ran.values()].map((v) => ({ ...v })),
+  };
+}
+
+const attr = (el: Element, name: string) => el.getAttribute(name);
+
+/**
+ * releaseHeld: gives a held element its URLs back, natively. A `text/plain` script is replaced by
+ * a new one (added to `created` before it connects); when that one is external and not `async`,
+ * returns a promise of its load (or error, or `SCRIPT_TIMEOUT`): the next script waits for it.
+ */
+export function releaseHeld(el: Element, natives: Natives, created: WeakSet<Element>): Promise<unknown> | undefined {
+  const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, value);
+  const marked = isMarked(el);
+  if (releasesByRecreating(el)) {
+    const old = el as HTMLScriptElement;
+    const script = old.ownerDocument.createElement('script');
+    for (const { name, value } of Array.from(old.attributes)) if (!BLOCKING_ATTRIBUTE.test(name)) set(script, name, value);
+    const type = attr(old, marked ? 'data-type' : HELD + '-type');
+    if (type) set(script, 'type', type);
+    const src = (marked && attr(old, 'data-src')) || attr(old, 'src');
+    if (src) set(script, 'src', src);
+    script.text = old.text;
+    // The `nonce` content attribute reads '' once CSP has seen it (HTML § nonce hiding): copy the property.
+    if (old.nonce) script.nonce = old.nonce;
+    created.add(script);
+    // Listening before it connects: a browser fires load later, but nothing promises that.
+    const loaded =
+      src && !script.hasAttribute('async')
+        ? new Promise((done) => {
+            script.addEventListener('load', done);
+            script.addEventListener('error', done);
+            setTimeout(done, SCRIPT_TIMEOUT);
+          })
+        : undefined;
+    natives._replaceChild.call(old.parentNode!, script, old);
+    return loaded;
+  }
+  const prefix = marked ? 'data-' : HELD + '-';
+  let child = false;
+  for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
+    for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
+      const value = attr(target, prefix + name);
+      if (value === null) continue;
+      if (!marked) target.removeAttribute(prefix + name);
+      set(target, name, value);
+      if (target !== el) child = true;
+    }
+  }
+  el.removeAttribute(HELD);
+  // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
+  if (child) (el as HTMLMediaElement).load?.();
+  return undefined;
+}
