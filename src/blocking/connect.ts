@@ -6,6 +6,7 @@ import type { ServiceCatalog } from './catalog';
 import { cleanup } from './cleanup';
 import type { Blocking } from './index';
 import { blockingFailed } from './markup-gate';
+import { createReleaser } from './release';
 
 export interface ConnectBlockingOptions {
   /** The catalog for this config (also set on the handle). */
@@ -43,6 +44,9 @@ export function connectBlocking(
       ...categories.filter((c) => manager.isGranted(c)),
       ...catalog.services.filter((s) => manager.isGranted(s.category, s.id)).map((s) => s.category + ' ' + s.id),
     ]);
+  // The boot's handle has no releaser (it never releases: it waits for this); an npm-installed one
+  // has it already (`attachRelease` keeps the first).
+  blocking.attachRelease(createReleaser());
   blocking.setCatalog(catalog);
   let before: Set<string> | undefined;
   blocking.setPolicy({
