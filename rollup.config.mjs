@@ -28,6 +28,52 @@ function slimRegistry() {
   };
 }
 
+/**
+ * The app needs of the registry what runs on every page: patterns and categories (the full catalog
+ * it hands the guards), cookie names and storage kinds (cleanup), `consentApi` (vendor consent),
+ * titles, providers and `embed` (placeholders, the preferences' rows). The prose and the links —
+ * descriptions, cookie purposes and lifetimes, privacy-policy and opt-out URLs — only show in the
+ * preferences and the cookie declaration: they go to `consentgate-registry.js`, which the app
+ * loads the first time one of those shows (src/blocking/registry-details.ts). A first visit that
+ * only answers the banner skips them (~2.4 KB gzip). Anything not listed here stays in the app, so
+ * a new registry field is never missing where it is needed at once.
+ * The registry stays one JSON file in the repo; the split happens here, at build time.
+ */
+const REGISTRY_FILE = 'consentgate-registry.js';
+const DETAIL_FIELDS = ['description', 'privacyPolicyUrl', 'optOutUrl'];
+const COOKIE_DETAIL_FIELDS = ['purpose', 'lifetime'];
+function splitRegistry() {
+  let details = null;
+  const without = (o, keys) => Object.fromEntries(Object.entries(o).filter(([k]) => !keys.includes(k)));
+  const only = (o, keys) => Object.fromEntries(Object.entries(o).filter(([k]) => keys.includes(k)));
+  return {
+    name: 'consentgate-split-registry',
+    transform(code, id) {
+      if (!id.endsWith('service-registry.json')) return null;
+      const data = JSON.parse(code);
+      details = {};
+      const services = data.services.map((s) => {
+        const d = only(s, DETAIL_FIELDS);
+        if (s.cookies?.some((k) => COOKIE_DETAIL_FIELDS.some((f) => f in k))) d.cookies = s.cookies.map((k) => only(k, ['name', ...COOKIE_DETAIL_FIELDS]));
+        if (Object.keys(d).length) details[s.id] = d;
+        return { ...without(s, DETAIL_FIELDS), ...(s.cookies && { cookies: s.cookies.map((k) => without(k, COOKIE_DETAIL_FIELDS)) }) };
+      });
+      return { code: JSON.stringify({ ...data, services }), map: null };
+    },
+    generateBundle() {
+      if (!details) return this.error('service-registry.json is not in this bundle: nothing to split into ' + REGISTRY_FILE);
+      // Data, then one call: hands it to the app through the boot's hand-over object (no global of
+      // its own). Loaded by hand (not by the app), it says so, as consentgate-app.js does.
+      const source =
+        '!function(d){var g=window.ConsentGate,h=g&&g[Symbol.for("consentgate.boot")];' +
+        'h&&h.registryDetails?h.registryDetails(d):console.error("[ConsentGate] ' + REGISTRY_FILE + ' is loaded by consentgate-app.js when needed: leave it out of the page.")}(' +
+        JSON.stringify(details) +
+        ');\n';
+      this.emitFile({ type: 'asset', fileName: REGISTRY_FILE, source });
+    },
+  };
+}
+
 /** Ships the checked-in JSON Schema (written from the rule tree by `npm run schema`) as dist/consentgate.schema.json. */
 function copySchema() {
   return {
@@ -80,7 +126,10 @@ const iife = (input, file, extra = {}) => ({
 
 const builds = [
   {
-    // npm: ESM, tree-shakable, dependencies left to the consumer's bundler.
+    // npm: ESM, tree-shakable, dependencies left to the consumer's bundler. The full registry
+    // stays inline (no lazy details file): a site that bundles the SDK serves its own chunks and
+    // can split the UI off itself; a dynamic import here would make dist/ a folder of chunks the
+    // consumer's bundler and server must both find.
     input: 'src/index.ts',
     external: ['preact', 'preact/hooks', 'preact/jsx-runtime', 'js-cookie'],
     output: { file: 'dist/index.mjs', format: 'es', sourcemap: true },
@@ -98,7 +147,8 @@ const builds = [
 ];
 
 // Script tag, part 2 (the app): loaded async by the boot; validation, manager, integrations, UI.
-if (existsSync('src/embed-app.ts')) builds.push(iife('src/embed-app.ts', 'dist/consentgate-app.js'));
+// Its registry is split: the details come from dist/consentgate-registry.js when they show.
+if (existsSync('src/embed-app.ts')) builds.push(iife('src/embed-app.ts', 'dist/consentgate-app.js', { before: [splitRegistry()] }));
 
 // The SPA demo (npm import of `consentgate`, resolved to the freshly built dist/index.mjs).
 if (process.env.CONSENTGATE_DEMO !== '0' && existsSync('demo/spa/main.ts')) {

@@ -6,6 +6,7 @@
  *
  * Loaded twice (or without the boot), it does nothing but say so.
  */
+import { loadRegistryDetails, REGISTRY_FILE, type DetailsReceiver } from './blocking/registry-details';
 import type { BootHandOver } from './embed';
 import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
@@ -14,9 +15,13 @@ import { VERSION } from './version';
 // Same key as in embed.ts (a separate bundle: shared by value, not by import).
 const HAND_OVER = 'consentgate.boot';
 
+// This file's own tag (the boot made it: its URL, its CSP nonce). Read now: `currentScript` is
+// only set while the script's top level runs.
+const self = (document.currentScript ?? document.querySelector('script[src*="consentgate-app"]')) as HTMLScriptElement | null;
+
 function start(): void {
   const facade = window.ConsentGate as unknown as Record<symbol, BootHandOver | undefined> | undefined;
-  const boot = facade?.[Symbol.for(HAND_OVER)];
+  const boot = facade?.[Symbol.for(HAND_OVER)] as (BootHandOver & DetailsReceiver) | undefined;
   if (!boot) {
     logError('consentgate-app.js is loaded by consentgate.js: put that one in the page instead.');
     return;
@@ -29,7 +34,11 @@ function start(): void {
       // No config (none found, or it failed to load): the boot already said why; everything stays held.
       if (config === null || config === undefined) return;
       try {
-        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region }));
+        // The registry's details (descriptions, cookie purposes, links) come from a file next to
+        // this one, with the same nonce, the first time the preferences or a declaration show.
+        const registryDetails = () =>
+          loadRegistryDetails(boot, new URL(REGISTRY_FILE, self?.src || location.href).href, { nonce: self?.nonce, crossOrigin: self?.crossOrigin });
+        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, registryDetails }));
       } catch (error) {
         logError('Start-up failed; every non-necessary category stays blocked.', error);
       }

@@ -1,4 +1,6 @@
 import { connectBlocking, createServiceCatalog, installBlockingForConfig, type Blocking } from './blocking';
+import { detailsOnDemand, type RegistryDetails } from './blocking/registry-details';
+// The script tag's app gets this without the details (loaded by `registryDetails`): see rollup.config.mjs.
 import registry from './blocking/service-registry.json';
 import { ConsentGateConfigError, resolveConfig, validateConfig, type ResolvedConfig } from './config';
 import { createConsentManager, createCookieStore, readSignals, type ConsentManager, type ConsentStore, type ObservedSignals } from './consent';
@@ -34,6 +36,16 @@ export interface ConsentGateOptions {
   blocking?: Blocking | boolean;
   /** Mount the banner, preferences, Opt Out link and placeholders. @default true */
   ui?: boolean;
+}
+
+/** `startConsentGate`'s options beyond the public ones: what only the script tag's app passes. */
+export interface StartOptions extends ConsentGateOptions {
+  /**
+   * Loads the registry's descriptions, cookie purposes and lifetimes and links, which the app's
+   * build leaves out of its registry; asked for the first time the preferences or a cookie
+   * declaration show. Absent: the registry is complete (the npm build).
+   */
+  registryDetails?: () => Promise<RegistryDetails>;
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -132,7 +144,7 @@ export function createConsentGate(input: unknown, options: ConsentGateOptions = 
  * out of the app file) and for `createConsentGate`. Invalid config: the manager fails closed
  * (only `necessary`), no UI, and `problems` lists why.
  */
-export function startConsentGate(input: unknown, blocking: Blocking, options: ConsentGateOptions = {}): ConsentGate {
+export function startConsentGate(input: unknown, blocking: Blocking, options: StartOptions = {}): ConsentGate {
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   dispatchChangeEvents(manager);
@@ -159,6 +171,7 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: Co
     },
     byId: (id) => catalog.byId(id),
   };
+  if (options.registryDetails) uiCatalog.details = detailsOnDemand(catalog, options.registryDetails);
   const uiBlocking: UiBlocking = {
     onEvent: (listener) =>
       blocking.onEvent((e) => {

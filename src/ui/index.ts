@@ -119,6 +119,8 @@ export function mountUi(options: MountUiOptions): UiHandle {
     draft = { c: cats, s: { ...record?.services } };
     prefsOpener = opener;
     focusDialog = true;
+    // The dialog shows at once; the services' descriptions and cookie details fill in when they come.
+    catalog?.details?.(paint);
     paint();
   }
 
@@ -198,6 +200,9 @@ export function mountUi(options: MountUiOptions): UiHandle {
       render(linkView(u, slot), slots.get(slot)!);
     }
     for (const el of doc.querySelectorAll('[data-consentgate-cookie-table]')) {
+      // The declaration is all details: the page's fallback text stays until they are in (one
+      // change of the page's layout, not a table that grows twice).
+      if (catalog?.details?.(paint) === false) continue;
       if (!painted.has(el)) el.textContent = ''; // the page's fallback text goes
       painted.add(el);
       render(declarationView(u), el);

@@ -32,6 +32,13 @@ export interface UiService {
 export interface UiCatalog {
   list(): readonly UiService[];
   byId(id: string): UiService | undefined;
+  /**
+   * For a catalog that loads part of its data on demand (the script tag loads the registry's
+   * descriptions, cookie purposes and lifetimes and links only when they show): `true` when
+   * `list()` and `byId()` give everything there is; else starts loading and calls `ready` (once per
+   * distinct function) when that is over. Absent: the catalog is complete.
+   */
+  details?(ready: () => void): boolean;
 }
 
 /** Something the blocking layer holds (`held`) or let run (`released`). */

@@ -14,6 +14,8 @@ const exists = (rel: string) => existsSync(new URL(rel, root));
 
 const BOOT = 'dist/consentgate.js';
 const APP = 'dist/consentgate-app.js';
+/** The registry's details (descriptions, cookie purposes, links): loaded when the preferences or a declaration show. */
+const REGISTRY = 'dist/consentgate-registry.js';
 /** Only if the UI is ever split into a third file (see docs/ARCHITECTURE.md). */
 const UI = 'dist/consentgate-ui.js';
 
@@ -24,7 +26,7 @@ const UI = 'dist/consentgate-ui.js';
  * grows while the work to reach the budget goes on; the gap to the budget is printed on every run.
  */
 const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
-const RATCHET = { boot: 9_300, total: 35_800 } as const;
+const RATCHET = { boot: 9_300, total: 35_200, registry: 2_800 } as const;
 
 const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;
 
@@ -41,6 +43,24 @@ describe('script-tag size budget (gzip)', () => {
     const total = files.reduce((n, f) => n + gzip(f), 0);
     console.info(`first visit ${total} B gzip (${parts}); budget ${BUDGET.total} B (${total > BUDGET.total ? `${total - BUDGET.total} B over` : 'met'})`);
     expect(total, `total ${total} B gzip (${parts})`).toBeLessThanOrEqual(RATCHET.total);
+  });
+
+  it(`the registry's details, loaded only when the preferences or a cookie declaration show, stay under ${RATCHET.registry} B`, () => {
+    const registry = gzip(REGISTRY);
+    console.info(`registry details ${registry} B gzip; a visitor who opens the preferences downloads ${gzip(BOOT) + gzip(APP) + registry} B in all`);
+    expect(registry, `${REGISTRY} is ${registry} B gzip`).toBeLessThanOrEqual(RATCHET.registry);
+  });
+
+  it('keeps the registry\'s prose and links out of the app: they are in the details file', () => {
+    const app = read(APP).toString();
+    const details = read(REGISTRY).toString();
+    for (const text of ['Identifies the visitor.', 'Measures how visitors use the site', 'https://policies.google.com/privacy', 'https://tools.google.com/dlpage/gaoptout', '2 years']) {
+      expect(app, text).not.toContain(text);
+      expect(details, text).toContain(text);
+    }
+    // What the app needs on every page stays in it: titles (placeholders, rows) and cookie names (cleanup).
+    expect(app).toContain('Google Analytics');
+    expect(app).toContain('"_gid"');
   });
 
   it('keeps the UI, Preact, js-cookie, validation and the full registry out of the boot', () => {
