@@ -42,8 +42,9 @@ export interface DetailsReceiver {
  */
 export function addRegistryDetails(catalog: Pick<ServiceCatalog, 'services'>, details: RegistryDetails): void {
   for (const s of catalog.services) {
-    const d = Object.prototype.hasOwnProperty.call(details, s.id) ? details[s.id] : undefined;
-    if (!d || s.custom) continue;
+    // Not custom: `s.id` is a registry id, so a key of the details file's own (or none).
+    const d = s.custom ? undefined : details[s.id];
+    if (!d) continue;
     s.description ??= d.description;
     s.privacyPolicyUrl ??= d.privacyPolicyUrl;
     s.optOutUrl ??= d.optOutUrl;
@@ -97,13 +98,9 @@ export function detailsOnDemand(catalog: Pick<ServiceCatalog, 'services'>, load:
     waiting.add(ready);
     if (state === 'none') {
       state = 'loading';
-      let loading: Promise<RegistryDetails>;
-      try {
-        loading = load();
-      } catch (error) {
-        loading = Promise.reject(error);
-      }
-      loading
+      // In a `then`: a loader that throws is a failed load, never an exception in the UI's paint.
+      Promise.resolve()
+        .then(load)
         .then((details) => addRegistryDetails(catalog, details))
         .catch((error: unknown) => logError('The service details could not be loaded; the preferences show the services without them.', error))
         .then(finish);

@@ -52,11 +52,12 @@ describe('addRegistryDetails', () => {
     expect(catalog.byId('custom-chat')).toMatchObject({ description: 'Chat.', custom: true });
   });
 
-  it('ignores ids it does not know and inherited keys', () => {
+  it('ignores ids it does not know, and gives custom services nothing (even one named like a registry entry\'s inherited key)', () => {
     const { core } = split(full);
-    const catalog = createServiceCatalog({ registry: core, pageHost: 'shop.example' });
-    expect(() => addRegistryDetails(catalog, JSON.parse('{"nope":{"description":"x"},"__proto__":{"description":"y"}}') as RegistryDetails)).not.toThrow();
+    const catalog = createServiceCatalog({ registry: core, configCategories: [{ id: 'analytics', services: [{ id: 'constructor', domains: ['c.example'] }] }], pageHost: 'shop.example' });
+    expect(() => addRegistryDetails(catalog, { nope: { description: 'x' } })).not.toThrow();
     expect(catalog.byId('google-analytics')!.description).toBeUndefined();
+    expect(catalog.byId('constructor')!.description).toBeUndefined();
   });
 });
 
@@ -73,7 +74,7 @@ describe('detailsOnDemand', () => {
     expect(details(paint)).toBe(false);
     const other = vi.fn();
     expect(details(other)).toBe(false);
-    expect(load).toHaveBeenCalledTimes(1);
+    await vi.waitFor(() => expect(load).toHaveBeenCalledTimes(1));
     hand(split(full).details);
     await vi.waitFor(() => expect(paint).toHaveBeenCalledTimes(1));
     expect(other).toHaveBeenCalledTimes(1);
