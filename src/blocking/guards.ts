@@ -42,6 +42,8 @@ type AnyFn = (this: any, ...args: any[]) => any;
 
 // The values of URL attributes in markup (and of any attribute whose name ends like one).
 const URL_VALUE = /(?:src|srcset|href|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+// What markup needs to name another origin: a scheme, `//`, `\` (read as `/`) or an entity.
+const MAY_LEAVE_ORIGIN = /[:\\&]|\/\//;
 
 /** Natives of a window, read before any patch. */
 export function nativesOf(win: Window): Natives {
@@ -73,19 +75,19 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   const gated = (name: string, value: string) => !!q._gated(name, value);
 
   /**
-   * One element about to connect (or just connected, from the parser): collects it in `hold`
-   * when it is marked or already held, or when `neutralize` says to check it and it carries a
-   * gated URL (which is then made inert first).
+   * One element about to connect (or just connected, from the parser): to be queued when it is
+   * marked or already held, or when `neutralize` says to check it and it carries a gated URL
+   * (which is then made inert first).
    */
-  const visit = (el: Element, neutralize: (el: Element) => boolean, hold: Element[]) => {
-    if (!URL_ATTRIBUTES[el.localName] || q._done.has(el)) return;
-    if (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives))) hold.push(el);
-  };
+  const toHold = (el: Element, neutralize: (el: Element) => boolean) =>
+    !!URL_ATTRIBUTES[el.localName] &&
+    !q._done.has(el) &&
+    (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives)));
   const visitTree = (node: Node, neutralize: (el: Element) => boolean, hold: Element[], selector = URL_ELEMENTS) => {
-    if (node.nodeType === 1) visit(node as Element, neutralize, hold);
+    if (node.nodeType === 1 && toHold(node as Element, neutralize)) hold.push(node as Element);
     if ((node as ParentNode).firstElementChild) {
       const found = (node as ParentNode).querySelectorAll(selector);
-      for (let i = 0; i < found.length; i++) visit(found[i]!, neutralize, hold);
+      for (let i = 0; i < found.length; i++) if (toHold(found[i]!, neutralize)) hold.push(found[i]!);
     }
     return hold;
   };
@@ -111,11 +113,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     if (!n || typeof n !== 'object' || (n.nodeType === 1 && !URL_ATTRIBUTES[n.localName] && n.ownerDocument === doc)) return hold;
     try {
       if (n.nodeType === 11 || (n.nodeType === 1 && n.ownerDocument !== doc)) hold = visitTree(n, always, hold ?? []);
-      else if (n.nodeType === 1) {
-        const found: Element[] = [];
-        visit(n, fetchesOnConnect, found);
-        if (found.length) (hold ??= []).push(...found);
-      }
+      else if (n.nodeType === 1 && toHold(n, fetchesOnConnect)) (hold ??= []).push(n);
     } catch (error) {
       blockingFailed(error);
     }
@@ -143,7 +141,12 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     }
     return !held;
   };
-  const isUrlAttribute = (el: Element, name: string) => !!URL_ATTRIBUTES[el.localName]?.includes(name);
+  // The element kind first: most setAttribute calls are on elements without URL attributes, and
+  // they take the native path without a lower-cased copy of the name.
+  const isUrlAttribute = (el: Element, name: unknown) => {
+    const names = URL_ATTRIBUTES[el.localName];
+    return !!names && names.includes(String(name).toLowerCase());
+  };
   // The URL properties of each element kind, on the interface of that kind (HTMLVideoElement for
   // `video`: `src` is found on HTMLMediaElement, `poster` on HTMLVideoElement itself).
   for (const [tag, props] of Object.entries(URL_ATTRIBUTES)) {
@@ -155,12 +158,10 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   }
   const E = w.Element.prototype;
   patch(E, 'setAttribute', (native) => function (name, value) {
-    const n = String(name).toLowerCase();
-    if (!isUrlAttribute(this, n) || pass(this, n, value)) return native.call(this, name, value);
+    if (!isUrlAttribute(this, name) || pass(this, String(name).toLowerCase(), value)) return native.call(this, name, value);
   });
   patch(E, 'setAttributeNS', (native) => function (ns, name, value) {
-    const n = String(name).toLowerCase();
-    if (ns != null || !isUrlAttribute(this, n) || pass(this, n, value)) return native.call(this, ns, name, value);
+    if (ns != null || !isUrlAttribute(this, name) || pass(this, String(name).toLowerCase(), value)) return native.call(this, ns, name, value);
   });
 
   // --- insertion ---------------------------------------------------------------------------------
@@ -207,7 +208,9 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   };
   /** The markup with gated URLs held, or undefined when it may pass as it is. */
   const rewrite = (html: unknown, scripts: boolean): string | undefined => {
-    if (typeof html !== 'string' || !inner || !mayHoldUrl(html)) return;
+    // Markup with no `:`, `//`, `\` or `&` has only same-origin URLs: nothing to judge unless a
+    // pattern covers the page's own host.
+    if (typeof html !== 'string' || !inner || (!MAY_LEAVE_ORIGIN.test(html) && !q._catalog.coversPageHost) || !mayHoldUrl(html)) return;
     try {
       const template = doc.createElement('template');
       inner.set!.call(template, html);

@@ -91,7 +91,8 @@ const NECESSARY_ONLY: BlockingPolicy = { isGranted: (category) => category === '
 // every call, and these run for every URL the page sets).
 const MAY_LEAVE_ORIGIN = /[:\\]|\/\//;
 const PLAIN_URL = /^(?:(?:https?|wss?):)?\/\/([\w.-]+)(?::\d*)?((?:[/?][\x21\x22\x24-\x5b\x5d-\x7e]*)?)(?:#.*)?$/i;
-const DOT_SEGMENT = /\/\.|%2e/i;
+// A dot segment (or `%2e`) in the path, before any query.
+const DOT_SEGMENT = /^[^?]*(?:\/\.|%2e)/i;
 const NETWORK_SCHEME = /^(https?|wss?):$/;
 
 export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
@@ -159,7 +160,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       const plain = PLAIN_URL.exec(url);
       let service: CatalogService | undefined;
       let u: URL | undefined;
-      if (plain && !DOT_SEGMENT.test(plain[2]!.split('?')[0]!)) {
+      if (plain && !DOT_SEGMENT.test(plain[2]!)) {
         const host = plain[1]!;
         if (!catalog.covers(host) && options.unknownThirdParty !== 'block') return;
         const path = plain[2]!;

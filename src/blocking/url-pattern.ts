@@ -37,6 +37,9 @@ const normalHost = (host: string) => {
   return h.endsWith('.') ? h.slice(0, -1) : h;
 };
 
+// `covers` asks only whether a suffix has entries: one callback for every call (no closure per URL).
+const found = () => true;
+
 export function createPatternIndex<T>(): PatternIndex<T> {
   const byHost = new Map<string, PatternEntry<T>[]>();
   /** Calls `found` with each suffix of a host that has patterns, longest first, until it returns something. */
@@ -73,7 +76,7 @@ export function createPatternIndex<T>(): PatternIndex<T> {
         }
         return best?._value;
       }),
-    covers: (host) => !!walk(host, () => true),
+    covers: (host) => !!walk(host, found),
   };
 }
 

@@ -298,6 +298,21 @@ describe('HTML strings', () => {
     expect(p.document.getElementById('e')!.hasAttribute('src')).toBe(false);
   });
 
+  it('markup with only relative URLs is judged when a service covers the page host', () => {
+    const p = open({ catalog: { configCategories: [{ id: 'analytics', services: [{ id: 'own-stats', domains: ['www.example.com/stats'] }] }] } });
+    const div = p.document.createElement('div');
+    div.innerHTML = '<img id="s" src="/stats/p.gif"><img id="o" src="/own.png">';
+    expect(div.querySelector('#s')!.getAttribute('data-cg-src')).toBe('/stats/p.gif');
+    expect(div.querySelector('#o')!.getAttribute('src')).toBe('/own.png');
+  });
+
+  it('markup whose URL is written with entities is judged', () => {
+    const p = open();
+    const div = p.document.createElement('div');
+    div.innerHTML = '<img id="e" src="https&#58;&#47;&#47;www.facebook.com/tr?id=1">';
+    expect(div.querySelector('#e')!.hasAttribute('src')).toBe(false);
+  });
+
   it('non-string values pass through untouched', () => {
     const p = open();
     expect(() => (p.document.body.innerHTML = null as unknown as string)).not.toThrow();
