@@ -14,8 +14,9 @@
  * (the browser starting image loads) is printed apart, as context: it is the browser's work more
  * than the guards', and noisy.
  *
- * Each run is a fresh page in a fresh context; runs alternate (without, with, without, …) so drift
- * on the machine hits both alike. Third-party hosts do not resolve (a Chromium host-resolver rule):
+ * Each run is a fresh page in a fresh context; runs alternate (without, with, with, without, …)
+ * so drift on the machine hits both alike, after one unrecorded warm-up of each; the median of the
+ * per-round ratios is printed beside the ratio of the medians, and the load average with them. Third-party hosts do not resolve (a Chromium host-resolver rule):
  * nothing leaves the machine; first-party images come from the local server. The blocking layer is the test bundle of src/blocking (minified and mangled
  * like dist/), built here with rollup.
  *
@@ -23,6 +24,7 @@
  * Prints a small table; exits 0 (1 only when Chromium cannot start or the page fails).
  */
 import { createServer } from 'node:http';
+import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
 import { buildBlockingBundle, inlineScript } from '../test/fixtures/blocking/bundle.mjs';
 
@@ -156,6 +158,9 @@ async function main() {
   const cost = (runs) => runs.map((r) => r.sync + r.observer);
   const warm = (runs) => runs.map((r) => r.warm);
   const ratioOf = (a, b) => median(b) / median(a);
+  // Each round runs both arms back to back: the median of the per-round ratios is less exposed to
+  // load that comes and goes on the machine (2 cores, other jobs) than the ratio of the medians.
+  const paired = (a, b) => median(b.map((x, i) => x / a[i]));
   const cold = ratioOf(cost(times[0]), cost(times[1]));
   const hot = ratioOf(warm(times[0]), warm(times[1]));
   const task = ratioOf(times[0].map((r) => r.task), times[1].map((r) => r.task));
@@ -167,13 +172,16 @@ async function main() {
     row('fresh page, without guards', cost(times[0])),
     row('fresh page, with guards (+ observer)', cost(times[1])),
     `  ratio, fresh page (SDK code cold)       ${verdict(cold)}`,
+    `    median of the per-round ratios        ${paired(cost(times[0]), cost(times[1])).toFixed(3).padStart(8)}`,
     row('same page again, without guards', warm(times[0])),
     row('same page again, with guards', warm(times[1])),
     `  ratio, same page again (warm)           ${verdict(hot)}`,
+    `    median of the per-round ratios        ${paired(warm(times[0]), warm(times[1])).toFixed(3).padStart(8)}`,
     row('until the next task, without guards', times[0].map((r) => r.task)),
     row('until the next task, with guards', times[1].map((r) => r.task)),
     `  ratio, incl. the browser's own work     ${task.toFixed(3).padStart(8)}   (held pixels are never fetched)`,
     `  held per run (the tracker pixels)       ${String(median(heldCounts)).padStart(8)}`,
+    `Load average at the end (${cpus().length} cores): ${loadavg().map((x) => x.toFixed(2)).join(' ')}: figures above ~1 per core are noisy`,
     `Start-up on the test page (synchronous, median): createServiceCatalog(registry) ${median(startup.map((s) => s.catalog)).toFixed(2)} ms, installBlocking ${median(startup.map((s) => s.install)).toFixed(2)} ms`,
   ];
   console.log(lines.join('\n'));
