@@ -6,7 +6,7 @@
  *
  * Loaded twice (or without the boot), it does nothing but say so.
  */
-import { loadRegistryDetails, REGISTRY_FILE, type DetailsReceiver } from './blocking/registry-details';
+import { detailsOnDemand, loadRegistryDetails, REGISTRY_FILE, type DetailsReceiver } from './blocking/registry-details';
 import type { BootHandOver } from './embed';
 import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
@@ -36,9 +36,8 @@ function start(): void {
       try {
         // The registry's details (descriptions, cookie purposes, links) come from a file next to
         // this one, with the same nonce, the first time the preferences or a declaration show.
-        const registryDetails = () =>
-          loadRegistryDetails(boot, new URL(REGISTRY_FILE, self?.src || location.href).href, { nonce: self?.nonce, crossOrigin: self?.crossOrigin });
-        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, registryDetails }));
+        const load = () => loadRegistryDetails(boot, new URL(REGISTRY_FILE, self?.src || location.href).href, { nonce: self?.nonce, crossOrigin: self?.crossOrigin });
+        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, catalogDetails: (catalog) => detailsOnDemand(catalog, load) }));
       } catch (error) {
         logError('Start-up failed; every non-necessary category stays blocked.', error);
       }

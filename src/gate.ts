@@ -1,6 +1,5 @@
-import { connectBlocking, createServiceCatalog, installBlockingForConfig, type Blocking } from './blocking';
-import { detailsOnDemand, type RegistryDetails } from './blocking/registry-details';
-// The script tag's app gets this without the details (loaded by `registryDetails`): see rollup.config.mjs.
+import { connectBlocking, createServiceCatalog, installBlockingForConfig, type Blocking, type ServiceCatalog } from './blocking';
+// The script tag's app gets this without the details (loaded by `catalogDetails`): see rollup.config.mjs.
 import registry from './blocking/service-registry.json';
 import { ConsentGateConfigError, resolveConfig, validateConfig, type ResolvedConfig } from './config';
 import { createConsentManager, createCookieStore, readSignals, type ConsentManager, type ConsentStore, type ObservedSignals } from './consent';
@@ -41,11 +40,12 @@ export interface ConsentGateOptions {
 /** `startConsentGate`'s options beyond the public ones: what only the script tag's app passes. */
 export interface StartOptions extends ConsentGateOptions {
   /**
-   * Loads the registry's descriptions, cookie purposes and lifetimes and links, which the app's
-   * build leaves out of its registry; asked for the first time the preferences or a cookie
-   * declaration show. Absent: the registry is complete (the npm build).
+   * The UI catalog's `details()` for this catalog: the app's build leaves the registry's
+   * descriptions, cookie purposes and lifetimes and links out, and loads them the first time the
+   * preferences or a cookie declaration show (`detailsOnDemand`, blocking/registry-details.ts).
+   * Absent: the registry is complete (the npm build, which so carries none of the loading code).
    */
-  registryDetails?: () => Promise<RegistryDetails>;
+  catalogDetails?: (catalog: ServiceCatalog) => UiCatalog['details'];
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -170,8 +170,8 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
       return catalog.services.filter((s) => s.listed || met.has(s.id));
     },
     byId: (id) => catalog.byId(id),
+    details: options.catalogDetails?.(catalog),
   };
-  if (options.registryDetails) uiCatalog.details = detailsOnDemand(catalog, options.registryDetails);
   const uiBlocking: UiBlocking = {
     onEvent: (listener) =>
       blocking.onEvent((e) => {
