@@ -56,11 +56,14 @@ function ownScript(): HTMLScriptElement | null {
   return document.querySelector<HTMLScriptElement>('script[src*="consentgate"][src$=".js"]');
 }
 
+/** The boot's one kind of console error (bytes: every visitor downloads this file first). */
+const failClosed = (what: string, error?: unknown) => logError(what + '; every non-necessary category stays blocked.', error);
+
 function readJson(text: string, where: string): unknown {
   try {
     return JSON.parse(text);
   } catch (error) {
-    logError(`The config in ${where} is not valid JSON; every non-necessary category stays blocked.`, error);
+    failClosed('Invalid JSON in ' + where, error);
     return null;
   }
 }
@@ -68,7 +71,7 @@ function readJson(text: string, where: string): unknown {
 /** The config already in the page: inline JSON element, then the global. `undefined`: none yet. */
 function configInPage(): unknown {
   const el = document.querySelector('script[type="application/json"][data-consentgate-config]');
-  if (el) return readJson(el.textContent ?? '', '<script type="application/json" data-consentgate-config>');
+  if (el) return readJson(el.textContent ?? '', '<script data-consentgate-config>');
   return window.consentGateConfig;
 }
 
@@ -79,7 +82,7 @@ async function fetchConfig(url: string): Promise<unknown> {
     if (!response.ok) throw new Error(`HTTP ${response.status}`);
     return readJson(await response.text(), `data-config="${url}"`);
   } catch (error) {
-    logError(`Could not load the config from data-config="${url}"; every non-necessary category stays blocked.`, error);
+    failClosed(`Could not load data-config="${url}"`, error);
     return null;
   }
 }
@@ -98,10 +101,7 @@ function configAfterParsing(): Promise<unknown> {
     const late = () => {
       const found = configInPage();
       if (found === undefined) {
-        logError(
-          'No config found: add <script type="application/json" data-consentgate-config> before this script, ' +
-            'window.consentGateConfig, or data-config="URL" on it. Every non-necessary category stays blocked.',
-        );
+        failClosed('No config (data-consentgate-config, window.consentGateConfig or data-config)');
       }
       done(found ?? null);
     };
@@ -119,7 +119,7 @@ function loadApp(script: HTMLScriptElement | null): void {
   const nonce = script?.nonce || script?.getAttribute('nonce');
   if (nonce) app.nonce = nonce;
   if (script?.crossOrigin) app.crossOrigin = script.crossOrigin;
-  app.onerror = () => logError(`Could not load ${app.src}; every non-necessary category stays blocked.`);
+  app.onerror = () => failClosed('Could not load ' + app.src);
   (document.head || document.documentElement).appendChild(app);
 }
 
@@ -217,6 +217,6 @@ if (!window.ConsentGate) {
   try {
     boot();
   } catch (error) {
-    logError('Start-up failed; every non-necessary category stays blocked.', error);
+    failClosed('Start-up failed', error);
   }
 }

@@ -46,14 +46,16 @@ export interface DataLayerWindow {
 interface ConsentModeView {
   map: Record<string, ConsentType[]>;
   waitForUpdate: number;
-  region?: string[];
-  adsDataRedaction?: boolean;
-  urlPassthrough?: boolean;
+  /** Empty: every region. */
+  region: string[];
+  adsDataRedaction: boolean | undefined;
+  urlPassthrough: boolean | undefined;
 }
 
 const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isConsentType = (value: unknown): value is ConsentType => (CONSENT_TYPES as readonly unknown[]).includes(value);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
+const flag = (value: unknown) => (typeof value === 'boolean' ? value : undefined);
 
 /** Consent Mode settings, or null when it is off or unreadable. Never throws. */
 function readConsentMode(config: unknown): ConsentModeView | null {
@@ -63,13 +65,13 @@ function readConsentMode(config: unknown): ConsentModeView | null {
   const source = isObject(gcm.map) ? gcm.map : DEFAULT_CONSENT_MAP;
   for (const [category, types] of Object.entries(source)) map[category] = (Array.isArray(types) ? types : []).filter(isConsentType);
   const wait = gcm.waitForUpdate;
-  const region = strings(gcm.region);
   return {
     map,
-    waitForUpdate: typeof wait === 'number' && Number.isFinite(wait) && wait >= 0 ? wait : DEFAULT_WAIT_FOR_UPDATE,
-    ...(region.length ? { region } : {}),
-    ...(typeof gcm.adsDataRedaction === 'boolean' ? { adsDataRedaction: gcm.adsDataRedaction } : {}),
-    ...(typeof gcm.urlPassthrough === 'boolean' ? { urlPassthrough: gcm.urlPassthrough } : {}),
+    // NaN and Infinity fail one of the two comparisons.
+    waitForUpdate: typeof wait === 'number' && wait >= 0 && wait < Infinity ? wait : DEFAULT_WAIT_FOR_UPDATE,
+    region: strings(gcm.region),
+    adsDataRedaction: flag(gcm.adsDataRedaction),
+    urlPassthrough: flag(gcm.urlPassthrough),
   };
 }
 
@@ -141,7 +143,10 @@ function rawSignalBlocks(config: Record<string, unknown>, observed: ObservedSign
  * (it compares with the default in the dataLayer); until then the boot holds every Google tag.
  */
 export function defaultConsentState(config: unknown, context: ConsentDefaultContext = {}): ConsentTypeState | null {
-  const gcm = readConsentMode(config);
+  return stateFor(readConsentMode(config), config, context);
+}
+
+function stateFor(gcm: ConsentModeView | null, config: unknown, context: ConsentDefaultContext): ConsentTypeState | null {
   if (!gcm || !isObject(config)) return null;
   const categories = new Map<string, Record<string, unknown>>();
   for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && typeof c.id === 'string') categories.set(c.id, c);
@@ -164,11 +169,11 @@ export function defaultConsentState(config: unknown, context: ConsentDefaultCont
 export function pushConsentDefault(config: unknown, win: DataLayerWindow = globalThis as DataLayerWindow, context: ConsentDefaultContext = {}): boolean {
   try {
     const gcm = readConsentMode(config);
-    const state = gcm && defaultConsentState(config, context);
+    const state = stateFor(gcm, config, context);
     if (!gcm || !state) return false;
     const gtag = gtagFor(win);
     if (!gtag) return false;
-    gtag('consent', 'default', { ...state, wait_for_update: gcm.waitForUpdate, ...(gcm.region ? { region: [...gcm.region] } : {}) });
+    gtag('consent', 'default', { ...state, wait_for_update: gcm.waitForUpdate, ...(gcm.region.length ? { region: gcm.region } : {}) });
     if (gcm.adsDataRedaction !== undefined) gtag('set', 'ads_data_redaction', gcm.adsDataRedaction);
     if (gcm.urlPassthrough !== undefined) gtag('set', 'url_passthrough', gcm.urlPassthrough);
     return true;
