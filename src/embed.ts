@@ -6,7 +6,8 @@
  *    `window.consentGateConfig`, else `data-config="URL"` on this script tag (fetched);
  * 2. loads the app (`consentgate-app.js`, same folder, same CSP nonce, async) and installs the
  *    blocking guards with a fail-closed policy, in the same task, before anything asynchronous
- *    can run: every non-necessary tag stays held until the app has read the visitor's record;
+ *    can run: every non-necessary tag stays held until the app has read the visitor's record
+ *    (even a `necessary` marked tag waits for the app: the release code is the app's);
  * 3. pushes the Google Consent Mode default (Google: it must precede every Google tag);
  * 4. sets `window.ConsentGate`: a facade that queues and forwards until the app takes over.
  *
@@ -14,9 +15,10 @@
  * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
  * a mangled `_field` would not have the same name in both).
  */
-// Not from './blocking' (index.ts): the boot takes only the guards' modules. The build gives it a
-// slim registry copy (id, category, domains: see rollup.config.mjs).
-import { installBlockingForConfig } from './blocking/install-for-config';
+// Not from './blocking' (index.ts): the boot takes only the guards' modules, without the release
+// code (the app's connectBlocking attaches it with the policy). The build gives it a slim registry
+// copy (id, category, domains: see rollup.config.mjs).
+import { installGuardsForConfig } from './blocking/install-for-config';
 import type { Blocking } from './blocking/install';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
@@ -35,7 +37,7 @@ export interface BootHandOver {
   readonly version: string;
   /** The raw config (validated by the app), or null when there is none or it could not be read. */
   readonly config: Promise<unknown>;
-  /** The guards, installed fail-closed; the app sets the real policy and the full catalog. */
+  /** The guards, installed fail-closed, without release code; the app attaches it (`attachRelease`), sets the real policy and the full catalog. */
   readonly blocking: Blocking;
   /** `data-region`, or the last `setRegion()` called before the app took over. */
   readonly region: string | undefined;
@@ -199,7 +201,7 @@ function boot(): void {
   const found = findConfig(script);
   // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
   loadApp(script);
-  const blocking = installBlockingForConfig(found.sync);
+  const blocking = installGuardsForConfig(found.sync);
   let facade: { api: ConsentGate; handOver: BootHandOver } | undefined;
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released
