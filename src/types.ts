@@ -200,6 +200,9 @@ export type UiTextKey =
   | 'necessaryLocked'
   | 'serviceCount'
   | 'noCookies'
+  | 'consentCookieTitle'
+  | 'consentCookieProvider'
+  | 'consentCookiePurpose'
   | `category.${string}.title`
   | `category.${string}.description`;
 

@@ -89,6 +89,18 @@ export function mountUi(options: MountUiOptions): UiHandle {
         byCategory.get(s.category)!.push(s);
       }
     };
+    // The SDK's own cookie is declared too, under the first required category: a privacy page's
+    // cookie table that left out the record of the visitor's choices would be incomplete.
+    const required = c.categories.find((cat) => cat.required);
+    if (required)
+      add({
+        id: 'consentgate',
+        category: required.id,
+        title: t('consentCookieTitle'),
+        provider: t('consentCookieProvider'),
+        switchable: false,
+        cookies: [{ name: c.policy.cookieName, purpose: t('consentCookiePurpose'), lifetime: `${c.policy.lifetimeDays} days` }],
+      });
     for (const cat of c.categories) for (const s of cat.services) add({ ...catalog?.byId(s.id), ...s, category: cat.id });
     catalog?.list().forEach(add);
     for (const h of held.values()) add(h.serviceId ? catalog?.byId(h.serviceId) : undefined);

@@ -74,8 +74,11 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
     // Light DOM: the privacy page's own styles apply; a class lets it style the tables.
     expect(slot.firstElementChild!.className).toBe('consentgate-cookie-table');
     const captions = [...slot.querySelectorAll('caption')].map((c) => c.textContent);
-    expect(captions).toEqual(['Functional', 'Analytics', 'Advertising', 'Social media']);
-    expect(slot.textContent).toContain('Necessary: No cookies declared.');
+    expect(captions).toEqual(['Necessary', 'Functional', 'Analytics', 'Advertising', 'Social media']);
+    // The SDK declares its own cookie under the required category, with the configured name and lifetime.
+    expect(rowsOf(within(slot as HTMLElement).getByRole('table', { name: 'Necessary' }))).toEqual([
+      ['consentgate', 'This website', 'Keeps your cookie choices and when you made them.', '365 days', 'Persistent'],
+    ]);
     expect(rowsOf(within(slot as HTMLElement).getByRole('table', { name: 'Functional' }))).toEqual([
       ['NID', 'Google LLC', 'Stores preferences.', '6 months', 'Persistent'],
     ]);
@@ -88,10 +91,10 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
   it('fills every marked element, in the page language', () => {
     setup({ language: 'de' }, { html: PAGE + '<aside data-consentgate-cookie-table></aside>' });
     const slots = document.querySelectorAll('[data-consentgate-cookie-table]');
-    expect(slots[1]!.querySelectorAll('table')).toHaveLength(4);
+    expect(slots[1]!.querySelectorAll('table')).toHaveLength(5);
     expect(slots[0]!.querySelector('th')!.textContent).toBe('Name');
     expect([...slots[0]!.querySelectorAll('th')].map((th) => th.textContent)).toContain('Speicherdauer');
-    expect(slots[0]!.querySelectorAll('caption')[1]!.textContent).toBe('Analyse');
+    expect(slots[0]!.querySelectorAll('caption')[2]!.textContent).toBe('Analyse');
   });
 
   it('stays in sync: a service held on the page joins its table; slots added later are filled on the next change', () => {
@@ -105,7 +108,7 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
     later.setAttribute('data-consentgate-cookie-table', '');
     document.body.append(later);
     manager.acceptAll('api');
-    expect(later.querySelectorAll('table')).toHaveLength(4);
+    expect(later.querySelectorAll('table')).toHaveLength(5);
   });
 
   it('is emptied on unmount', () => {

@@ -20,6 +20,7 @@ const REQUIRED_KEYS = [
   'cookieSettings', 'placeholderTitle', 'placeholderText', 'placeholderLoad',
   'thirdPartyOptOut', 'sensitivePage', 'optOutNotice', 'doNotTrackStatement',
   'gpcStatement', 'gpcHonored', 'necessaryLocked', 'serviceCount', 'noCookies',
+  'consentCookieTitle', 'consentCookieProvider', 'consentCookiePurpose',
   ...['necessary', 'functional', 'analytics', 'advertising', 'social'].flatMap((c) => [
     `category.${c}.title`,
     `category.${c}.description`,
@@ -79,8 +80,9 @@ describe('built-in UI texts', () => {
     }
   });
 
-  it('en.json gzips to at most 1100 bytes', () => {
+  // 1150: the texts grew by the declaration of the SDK's own cookie (title, provider, purpose).
+  it('en.json gzips to at most 1150 bytes', () => {
     const size = gzipSync(JSON.stringify(en)).length;
-    expect(size).toBeLessThanOrEqual(1100);
+    expect(size).toBeLessThanOrEqual(1150);
   });
 });

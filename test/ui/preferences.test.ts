@@ -90,8 +90,12 @@ describe('preferences dialog', () => {
       ],
     });
     const rows = [...dialog.querySelectorAll('tbody tr')].map((tr) => [...tr.querySelectorAll('td')].map((td) => td.textContent));
-    expect(rows).toEqual([['chat_sid', 'Chat Co', 'Keeps the chat open.', 'Session', 'Session']]);
-    expect(within(dialog.querySelector('details')!).getByText('No cookies declared.')).toBeTruthy();
+    expect(rows).toEqual([
+      ['consentgate', 'This website', 'Keeps your cookie choices and when you made them.', '365 days', 'Persistent'],
+      ['chat_sid', 'Chat Co', 'Keeps the chat open.', 'Session', 'Session'],
+    ]);
+    // The first services list is the required category's (the SDK's own cookie); the second is functional.
+    expect(within(dialog.querySelectorAll('details')[1]!).getByText('No cookies declared.')).toBeTruthy();
   });
 
   it('has no per-service switch where switchable is false, nor for required categories', () => {

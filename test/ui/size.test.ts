@@ -23,11 +23,12 @@ async function build(file: string): Promise<number> {
 }
 
 describe('UI byte size (gzip, minified)', () => {
-  it('components + CSS stay under 6.0 KB, with the English texts under 7.1 KB (Preact excluded)', async () => {
+  // Ratchet: +100 B for declaring the SDK's own cookie in the cookie tables.
+  it('components + CSS stay under 6.1 KB, with the English texts under 7.2 KB (Preact excluded)', async () => {
     const components = await build('.tmp/ui-size-components.js');
     const withTexts = await build('.tmp/ui-size.js');
     console.info(`UI gzip: components + CSS ${components} B; + English texts ${withTexts} B`);
-    expect(components).toBeLessThanOrEqual(6000);
-    expect(withTexts).toBeLessThanOrEqual(7100);
+    expect(components).toBeLessThanOrEqual(6100);
+    expect(withTexts).toBeLessThanOrEqual(7200);
   }, 60_000);
 });
