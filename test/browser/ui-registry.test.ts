@@ -71,7 +71,8 @@ describe.skipIf(!built)('registry details file (dist/consentgate-registry.js)', 
       await p.locator('footer [data-consentgate-settings]').click();
       const dialog = p.locator('consentgate-ui [data-consentgate-preferences]');
       await dialog.waitFor({ state: 'visible' });
-      await p.locator('consentgate-ui summary').first().click();
+      // The analytics services (the first list is the required category's: the SDK's own cookie).
+      await p.locator('consentgate-ui details', { hasText: 'Google Analytics' }).locator('summary').click();
       await p.locator('consentgate-ui strong', { hasText: 'Google Analytics' }).waitFor({ state: 'visible' });
       expect(detailsHits(env.server)).toBe(0);
       expect(await shadowText(p)).not.toContain('Identifies the visitor.');
