@@ -105,6 +105,8 @@ describe('Google Consent Mode and the tag-manager event', () => {
         expect(before).toHaveLength(5); // undecided: no update, no event
 
         await page.locator('[data-consentgate-accept-all]').click();
+        // The decision runs after the next paint (the UI keeps the click's INP low): wait for it.
+        await page.waitForFunction(() => (window.dataLayer ?? []).some((e) => (e as { event?: string }).event === 'consentgate_update'));
         const after = (await page.evaluate(readDataLayer)).slice(5);
         expect(after[0]).toEqual({
           // GPC: advertising stays denied; no functional category on this site.
