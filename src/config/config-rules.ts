@@ -1,3 +1,4 @@
+import { GOOGLE_CONSENT_TYPES } from './google-consent-types';
 import { arr, bool, map, num, obj, str } from './rules';
 
 /**
@@ -104,17 +105,7 @@ export const configRules = obj(
         enabled: bool,
         map: map(
           arr(
-            str({
-              oneOf: [
-                'ad_storage',
-                'analytics_storage',
-                'ad_user_data',
-                'ad_personalization',
-                'functionality_storage',
-                'personalization_storage',
-                'security_storage',
-              ],
-            }),
+            str({ oneOf: GOOGLE_CONSENT_TYPES }),
             { x: 'an array of Google consent types' },
           ),
           { x: 'category ids mapped to Google consent types' },

@@ -10,18 +10,11 @@
 import type { ConsentManager } from '../consent';
 import { readSignals, signalOn, type ObservedSignals } from '../consent/signals';
 import type { ResolvedConfig } from '../config';
+import { GOOGLE_CONSENT_TYPES } from '../config/google-consent-types';
 import { logError, logWarning } from '../log';
 
 /** The seven consent types of Consent Mode v2, in the order the SDK writes them. */
-export const CONSENT_TYPES = [
-  'ad_storage',
-  'analytics_storage',
-  'ad_user_data',
-  'ad_personalization',
-  'functionality_storage',
-  'personalization_storage',
-  'security_storage',
-] as const;
+export const CONSENT_TYPES = GOOGLE_CONSENT_TYPES;
 
 export type ConsentType = (typeof CONSENT_TYPES)[number];
 export type ConsentTypeState = Record<ConsentType, 'granted' | 'denied'>;
