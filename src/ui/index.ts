@@ -32,6 +32,14 @@ export function mountUi(options: MountUiOptions): UiHandle {
 
   let forced = false; // showBanner() after a decision
   let hidden = false; // closed by a click; the decision itself follows after the paint
+  // The opt-out regimes' notice, once closed, stays closed for the browsing session: it is a notice
+  // at collection, not a question, so closing it is not a decision and is not in the record.
+  // Storage blocked: the notice then shows on each page view.
+  const noticeKey = c.policy.cookieName + ':notice';
+  let noticeClosed = false;
+  try {
+    noticeClosed = !!win.sessionStorage.getItem(noticeKey);
+  } catch {}
   let draft: Draft | null = null; // the preferences are open
   let focusDialog = false;
   let prefsOpener: Element | null = null;
@@ -156,7 +164,10 @@ export function mountUi(options: MountUiOptions): UiHandle {
       paint();
     },
     dismiss() {
-      hidden = true;
+      noticeClosed = true;
+      try {
+        win.sessionStorage.setItem(noticeKey, '1');
+      } catch {}
       paint();
     },
     toggle(cat: UiCategory, on: boolean, s?: UiService) {
@@ -201,7 +212,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
     const asks = m.mode() === 'opt-in' || c.ui.bannerInOptOut;
     const undecided = !hidden && !m.hasDecision();
     const banner = !hidden && forced || (undecided && asks);
-    const notice = !forced && undecided && !asks;
+    const notice = !forced && undecided && !asks && !noticeClosed;
     const footers = doc.querySelectorAll('[data-consentgate-opt-out]');
     render(mainView(u, banner, notice, !banner && !notice && c.ui.optOutFixed && !footers.length), main);
     for (const slot of footers) {

@@ -181,6 +181,20 @@ describe('opt-out notice', () => {
     expect(view().getByRole('button', { name: 'Do Not Sell or Share My Personal Information' })).toBeTruthy();
   });
 
+  it('once closed, stays closed for the browsing session (the next page view), without a record', () => {
+    sessionStorage.clear();
+    const first = setup({ mode: 'opt-out' });
+    fireEvent.click(first.view().getByRole('button', { name: 'Close' }));
+    expect(sessionStorage.getItem('consentgate:notice')).toBe('1');
+    first.ui.unmount();
+    const next = setup({ mode: 'opt-out' });
+    expect(next.$('[data-consentgate-notice]')).toBeNull();
+    expect(next.manager.hasDecision()).toBe(false);
+    sessionStorage.clear();
+    next.ui.unmount();
+    expect(setup({ mode: 'opt-out' }).$('[data-consentgate-notice]')).not.toBeNull();
+  });
+
   it('follows the region: setRegion to an opt-in region turns the notice into the banner', () => {
     const { manager, $ } = setup({ mode: 'opt-out', regions: { GB: 'opt-in' } });
     expect($('[data-consentgate-notice]')).not.toBeNull();

@@ -23,12 +23,13 @@ async function build(file: string): Promise<number> {
 }
 
 describe('UI byte size (gzip, minified)', () => {
-  // Ratchet: +100 B for declaring the SDK's own cookie in the cookie tables.
-  it('components + CSS stay under 6.1 KB, with the English texts under 7.2 KB (Preact excluded)', async () => {
+  // Ratchet: +100 B for declaring the SDK's own cookie in the cookie tables, +50 B for keeping the
+  // opt-out notice closed for the session.
+  it('components + CSS stay under 6.2 KB, with the English texts under 7.3 KB (Preact excluded)', async () => {
     const components = await build('.tmp/ui-size-components.js');
     const withTexts = await build('.tmp/ui-size.js');
     console.info(`UI gzip: components + CSS ${components} B; + English texts ${withTexts} B`);
-    expect(components).toBeLessThanOrEqual(6100);
-    expect(withTexts).toBeLessThanOrEqual(7200);
+    expect(components).toBeLessThanOrEqual(6200);
+    expect(withTexts).toBeLessThanOrEqual(7300);
   }, 60_000);
 });
