@@ -71,16 +71,28 @@ async function main(): Promise<void> {
   const paintCounters = () => {
     $('counters').textContent = `Route changes: ${stats.routeChanges} · tracker loaders inserted: ${stats.loaderInserts} · page views queued: ${stats.pageViews} · banner shown: ${stats.bannerShows}×`;
   };
-  // Count banner appearances (it lives in an open shadow root under <body>). Polled: observing the
-  // page's mutations would also see this panel's own updates.
+  // Count banner appearances. The banner lives in the UI's open shadow root: observe that root (not
+  // the page, which this panel changes all the time), so a banner shown and answered between two
+  // timer ticks is still counted.
   let bannerVisible = false;
   const watchBanner = () => {
-    const now = [...document.body.children].some((el) => el.shadowRoot?.querySelector('[data-consentgate-banner]'));
+    const now = !!document.querySelector('consentgate-ui')?.shadowRoot?.querySelector('[data-consentgate-banner]');
     if (now && !bannerVisible) stats.bannerShows++;
     if (now !== bannerVisible) paintCounters();
     bannerVisible = now;
   };
-  setInterval(watchBanner, 100);
+  const observeUi = () => {
+    const root = document.querySelector('consentgate-ui')?.shadowRoot;
+    if (!root) return false;
+    new MutationObserver(watchBanner).observe(root, { childList: true, subtree: true });
+    watchBanner();
+    return true;
+  };
+  if (!observeUi()) {
+    // The UI mounts once the document is parsed: wait for its host.
+    const waiting = new MutationObserver(() => observeUi() && waiting.disconnect());
+    waiting.observe(document.body, { childList: true });
+  }
 
   // --- trackers, loaded once as SPAs do -----------------------------------------------------------
   const layer = (page.dataLayer = page.dataLayer || []);
