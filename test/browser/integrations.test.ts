@@ -5,6 +5,7 @@
 import { describe, expect, it } from 'vitest';
 import { withPage } from '../_util/chromium';
 import { appReady, isAdvertising, isAnalytics, settle, siteConfig, storedRecord, trackerPage } from '../fixtures/integrations/pages';
+import { DENIED_DEFAULT } from '../fixtures/integrations/setup';
 
 declare global {
   interface Window {
@@ -78,15 +79,6 @@ describe('Google Consent Mode and the tag-manager event', () => {
     gtag('js', 'now');
     gtag('config', 'G-TEST');
   </script>`;
-  const DENIED = {
-    ad_storage: 'denied',
-    analytics_storage: 'denied',
-    ad_user_data: 'denied',
-    ad_personalization: 'denied',
-    functionality_storage: 'denied',
-    personalization_storage: 'denied',
-    security_storage: 'granted',
-  };
 
   it('default first, before the page’s gtag commands; after accept-all (GPC) an update, then consentgate_update', async () => {
     await withPage(
@@ -96,7 +88,7 @@ describe('Google Consent Mode and the tag-manager event', () => {
         await appReady(page);
         const before = await page.evaluate(readDataLayer);
         expect(before.slice(0, 5)).toEqual([
-          { gtag: ['consent', 'default', { ...DENIED, wait_for_update: 500 }] },
+          { gtag: ['consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500 }] },
           { gtag: ['set', 'ads_data_redaction', true] },
           { gtag: ['set', 'url_passthrough', true] },
           { gtag: ['js', 'now'] },
@@ -110,7 +102,7 @@ describe('Google Consent Mode and the tag-manager event', () => {
         const after = (await page.evaluate(readDataLayer)).slice(5);
         expect(after[0]).toEqual({
           // GPC: advertising stays denied; no functional category on this site.
-          gtag: ['consent', 'update', { ...DENIED, analytics_storage: 'granted' }],
+          gtag: ['consent', 'update', { ...DENIED_DEFAULT, analytics_storage: 'granted' }],
         });
         expect(after[1]).toMatchObject({
           event: 'consentgate_update',
@@ -121,10 +113,10 @@ describe('Google Consent Mode and the tag-manager event', () => {
         await page.reload();
         await appReady(page);
         const again = await page.evaluate(readDataLayer);
-        expect(again[0]).toEqual({ gtag: ['consent', 'default', { ...DENIED, wait_for_update: 500 }] });
+        expect(again[0]).toEqual({ gtag: ['consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500 }] });
         const update = again.findIndex((e) => JSON.stringify(e).includes('"update"'));
         expect(update).toBeGreaterThan(0);
-        expect(again[update]).toEqual({ gtag: ['consent', 'update', { ...DENIED, analytics_storage: 'granted' }] });
+        expect(again[update]).toEqual({ gtag: ['consent', 'update', { ...DENIED_DEFAULT, analytics_storage: 'granted' }] });
         expect(again[update + 1]).toMatchObject({ event: 'consentgate_update', consentgate: { cause: 'init' } });
       },
       { gpc: true },

@@ -1,28 +1,16 @@
 import { describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config';
-import { createConsentManager, createMemoryStore, parseRecord, type ObservedSignals } from '../../src/consent';
+import { createConsentManager, createMemoryStore } from '../../src/consent';
 import type { ConsentChange, ConsentGateConfig } from '../../src/types';
 import { healthSiteConfig } from '../fixtures/configs';
+import { NO_SIGNALS, setup as setupManager, type SetupOptions } from '../fixtures/integrations/setup';
 
-const NO_SIGNALS: ObservedSignals = { doNotTrack: null, globalPrivacyControl: false };
-const T0 = Date.parse('2026-11-23T12:00:00.000Z');
-
-function setup(options: { config?: ConsentGateConfig; signals?: ObservedSignals; stored?: string; region?: string } = {}) {
-  let clock = T0;
-  const store = createMemoryStore(options.stored);
-  const config = resolveConfig(options.config ?? healthSiteConfig);
-  const manager = createConsentManager({
-    config,
-    store,
-    signals: options.signals ?? NO_SIGNALS,
-    region: options.region,
-    now: () => clock,
-    newId: () => '3f1c2b7a-9d4e-4a61-8f2b-5c6d7e8f9a0b',
-  });
+/** The shared manager fixture, plus every change its listeners saw. */
+function setup(options: SetupOptions = {}) {
+  const env = setupManager(options);
   const changes: ConsentChange[] = [];
-  manager.onChange((change) => changes.push(change));
-  const stored = () => parseRecord(store.read(), { policyVersion: config.policy.version, lifetimeDays: 365, now: clock }).record;
-  return { manager, store, changes, stored, tick: (ms: number) => (clock += ms) };
+  env.manager.onChange((change) => changes.push(change));
+  return { ...env, changes };
 }
 
 describe('ConsentManager in opt-in mode', () => {

@@ -12,17 +12,8 @@ import {
 } from '../../src/integrations';
 import type { ConsentGateConfig } from '../../src/types';
 import { sampleRecord } from '../fixtures/records';
-import { GPC, NO_SIGNALS, gcmConfig, gtagEntry, setup } from '../fixtures/integrations/setup';
+import { DENIED_DEFAULT, GPC, NO_SIGNALS, gcmConfig, gtagEntry, setup } from '../fixtures/integrations/setup';
 
-const DENIED_DEFAULT = {
-  ad_storage: 'denied',
-  analytics_storage: 'denied',
-  ad_user_data: 'denied',
-  ad_personalization: 'denied',
-  functionality_storage: 'denied',
-  personalization_storage: 'denied',
-  security_storage: 'granted',
-};
 const ALL_GRANTED = Object.fromEntries(CONSENT_TYPES.map((t) => [t, 'granted']));
 const isArgs = (v: unknown) => Object.prototype.toString.call(v) === '[object Arguments]';
 
