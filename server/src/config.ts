@@ -1,0 +1,139 @@
+import { parseArgs } from 'node:util';
+
+export type Command = 'serve' | 'lookup' | 'export' | 'stats' | 'migrate' | 'help';
+
+export interface CliConfig {
+  command: Command;
+  port: number;
+  host: string;
+  /** SQLite file path, or a postgres:// URL. */
+  db: string;
+  origins: string[];
+  readToken: string | null;
+  maxBody: number;
+  consentId?: string;
+  from?: string;
+  to?: string;
+  format: 'csv' | 'json';
+}
+
+export const DEFAULT_DB = './consentgate-receipts.sqlite';
+
+export const HELP = `consentgate-collector — stores ConsentGate consent receipts (append-only) and serves them to the privacy officer
+
+Usage:
+  consentgate-collector [serve] --origin https://site.example [options]
+  consentgate-collector lookup <consentId> [--db …]
+  consentgate-collector export --from YYYY-MM-DD --to YYYY-MM-DD [--format csv|json] [--db …]
+  consentgate-collector stats --from YYYY-MM-DD --to YYYY-MM-DD [--db …]
+  consentgate-collector migrate [--db …]
+
+Options (environment variable in brackets):
+  --port N            port to listen on; 0 picks a free one (CONSENTGATE_PORT) [8787]
+  --host H            address to listen on (CONSENTGATE_HOST) [127.0.0.1]
+  --db PATH|URL       SQLite file, or postgres://user:pass@host:5432/db for PostgreSQL
+                      (CONSENTGATE_DB) [${DEFAULT_DB}]
+  --origin O          a site origin allowed to send receipts, e.g. https://www.example.com;
+                      repeat for several (CONSENTGATE_ORIGINS, comma separated); at least one
+  --read-token T      enables GET /receipts/<id>, /export and /stats with
+                      "Authorization: Bearer T" (CONSENTGATE_READ_TOKEN; prefer the variable:
+                      arguments show in ps)
+  --max-body BYTES    largest receipt accepted (CONSENTGATE_MAX_BODY) [16384]
+  --from, --to        UTC days, inclusive (export, stats)
+  --format csv|json   export format [csv]
+  -h, --help          this text
+
+Endpoints: POST /receipts (the SDK), OPTIONS /receipts (CORS preflight), GET /health,
+GET /receipts/<consentId>, GET /export?from&to&format, GET /stats?from&to (read token).
+Stops cleanly on SIGTERM or SIGINT (in-flight requests finish, the database closes).`;
+
+export class UsageError extends Error {}
+
+/** An origin exactly as a browser sends it: scheme, host, port if not the default; no path, no slash. */
+function checkOrigin(origin: string): string {
+  let parsed: URL | null = null;
+  try {
+    parsed = new URL(origin);
+  } catch {
+    // reported below
+  }
+  if (!parsed || (parsed.protocol !== 'https:' && parsed.protocol !== 'http:') || parsed.origin !== origin)
+    throw new UsageError(`origin "${origin}": expected an origin as browsers send it, like https://www.example.com (scheme and host in lower case, a port only if not the default, no path or trailing slash)`);
+  return origin;
+}
+
+function integer(name: string, text: string, min: number, max: number): number {
+  const value = Number(text);
+  if (!/^\d+$/.test(text) || value < min || value > max) throw new UsageError(`${name}: expected an integer from ${min} to ${max}, got "${text}"`);
+  return value;
+}
+
+/** Arguments, then environment variables, then defaults. */
+export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = process.env): CliConfig {
+  let parsed;
+  try {
+    parsed = parseArgs({
+      args: [...argv],
+      allowPositionals: true,
+      strict: true,
+      options: {
+        port: { type: 'string' },
+        host: { type: 'string' },
+        db: { type: 'string' },
+        origin: { type: 'string', multiple: true },
+        'read-token': { type: 'string' },
+        'max-body': { type: 'string' },
+        from: { type: 'string' },
+        to: { type: 'string' },
+        format: { type: 'string' },
+        help: { type: 'boolean', short: 'h' },
+      },
+    });
+  } catch (error) {
+    throw new UsageError((error as Error).message);
+  }
+  const { values, positionals } = parsed;
+  const [first, ...rest] = positionals;
+  const commands: Command[] = ['serve', 'lookup', 'export', 'stats', 'migrate', 'help'];
+  if (first !== undefined && !commands.includes(first as Command)) throw new UsageError(`unknown command "${first}": expected one of ${commands.join(', ')}`);
+  const command: Command = values.help ? 'help' : ((first as Command | undefined) ?? 'serve');
+  const config: CliConfig = {
+    command,
+    port: integer('port', values.port ?? env.CONSENTGATE_PORT ?? '8787', 0, 65535),
+    host: values.host ?? env.CONSENTGATE_HOST ?? '127.0.0.1',
+    db: values.db ?? env.CONSENTGATE_DB ?? DEFAULT_DB,
+    origins: (values.origin ?? (env.CONSENTGATE_ORIGINS ?? '').split(',')).map((o) => o.trim()).filter(Boolean).map(checkOrigin),
+    readToken: values['read-token'] ?? env.CONSENTGATE_READ_TOKEN ?? null,
+    maxBody: integer('max-body', values['max-body'] ?? env.CONSENTGATE_MAX_BODY ?? '16384', 256, 1_048_576),
+    format: 'csv',
+  };
+  if (config.readToken === '') config.readToken = null;
+  if (values.format !== undefined) {
+    if (values.format !== 'csv' && values.format !== 'json') throw new UsageError(`format: expected csv or json, got "${values.format}"`);
+    config.format = values.format;
+  }
+  if (values.from !== undefined) config.from = values.from;
+  if (values.to !== undefined) config.to = values.to;
+  if (command === 'lookup') {
+    if (rest.length !== 1) throw new UsageError('lookup: expected one consent ID');
+    config.consentId = rest[0]!;
+  } else if (rest.length) throw new UsageError(`unexpected argument "${rest[0]}"`);
+  if (command === 'serve' && !config.origins.length)
+    throw new UsageError('no site origin: give --origin https://your-site.example (or CONSENTGATE_ORIGINS); receipts from other origins are refused');
+  if ((command === 'export' || command === 'stats') && (!config.from || !config.to)) throw new UsageError(`${command}: expected --from and --to (YYYY-MM-DD)`);
+  return config;
+}
+
+/** A database location fit for a log line: a PostgreSQL URL without its password. */
+export function describeDb(db: string): string {
+  try {
+    const url = new URL(db);
+    if (url.protocol.startsWith('postgres')) {
+      if (url.password) url.password = '***';
+      return `PostgreSQL ${url.toString()}`;
+    }
+  } catch {
+    // a file path
+  }
+  return `SQLite ${db}`;
+}

@@ -1,0 +1,67 @@
+/**
+ * The schema, as numbered migrations. Each runs once per database, recorded in `schema_migrations`;
+ * all pending ones run in one transaction at start (PostgreSQL: under an advisory lock, so two
+ * collectors starting at once do not race). Never edit a migration that has shipped: add one.
+ */
+export interface Migration {
+  version: number;
+  name: string;
+  sqlite: string;
+  postgres: string;
+}
+
+export const migrations: readonly Migration[] = [
+  {
+    version: 1,
+    name: 'receipts, append-only',
+    // `receipt` is the canonical JSON (keys sorted) as received: the evidence. The other columns are
+    // copies of its fields for lookups, ranges and counts, plus what the server saw (origin, clock).
+    // decided_at is text in SQLite, always with milliseconds (normalizedTime), so text order is time order.
+    sqlite: `
+      CREATE TABLE receipts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        consent_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        decided_at TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        method TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        UNIQUE (consent_id, seq)
+      );
+      CREATE INDEX receipts_decided_at ON receipts (decided_at, id);
+      CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: UPDATE refused'); END;
+      CREATE TRIGGER receipts_no_delete BEFORE DELETE ON receipts
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: DELETE refused'); END;
+    `,
+    // The UNIQUE constraint's index serves lookups by consent ID (its first column).
+    postgres: `
+      CREATE TABLE receipts (
+        id BIGSERIAL PRIMARY KEY,
+        consent_id UUID NOT NULL,
+        seq INTEGER NOT NULL,
+        decided_at TIMESTAMPTZ NOT NULL,
+        decision TEXT NOT NULL,
+        method TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        receipt TEXT NOT NULL,
+        UNIQUE (consent_id, seq)
+      );
+      CREATE INDEX receipts_decided_at ON receipts (decided_at, id);
+      CREATE FUNCTION receipts_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'receipts are append-only: % refused', TG_OP; END
+      $$;
+      CREATE TRIGGER receipts_no_update_delete BEFORE UPDATE OR DELETE ON receipts
+        FOR EACH ROW EXECUTE FUNCTION receipts_append_only();
+      CREATE TRIGGER receipts_no_truncate BEFORE TRUNCATE ON receipts
+        FOR EACH STATEMENT EXECUTE FUNCTION receipts_append_only();
+    `,
+  },
+];
+
+export const MIGRATIONS_TABLE = `schema_migrations`;

@@ -1,0 +1,132 @@
+import Database from 'better-sqlite3';
+import { existsSync } from 'node:fs';
+import { migrations } from './migrations';
+import { pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
+import { normalizedTime } from './validate';
+
+interface Row {
+  id: number;
+  decided_at: string;
+  origin: string;
+  received_at: string;
+  receipt: string;
+}
+
+const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt), origin: row.origin, receivedAt: row.received_at });
+
+function prepareStatements(db: Database.Database) {
+  return {
+    insert: db.prepare(
+      `INSERT INTO receipts (consent_id, seq, decided_at, decision, method, policy_version, origin, received_at, receipt)
+       VALUES (@consentId, @seq, @decidedAt, @decision, @method, @policyVersion, @origin, @receivedAt, @receipt)
+       ON CONFLICT (consent_id, seq) DO NOTHING`,
+    ),
+    existing: db.prepare(`SELECT receipt FROM receipts WHERE consent_id = ? AND seq = ?`).pluck(),
+    lookup: db.prepare(`SELECT id, decided_at, origin, received_at, receipt FROM receipts WHERE consent_id = ? ORDER BY seq`),
+    firstPage: db.prepare(
+      `SELECT id, decided_at, origin, received_at, receipt FROM receipts
+       WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id LIMIT ?`,
+    ),
+    nextPage: db.prepare(
+      `SELECT id, decided_at, origin, received_at, receipt FROM receipts
+       WHERE decided_at < ? AND (decided_at, id) > (?, ?) ORDER BY decided_at, id LIMIT ?`,
+    ),
+    stats: db.prepare(
+      `SELECT substr(decided_at, 1, 10) AS day, decision, count(*) AS count FROM receipts
+       WHERE decided_at >= ? AND decided_at < ? GROUP BY day, decision ORDER BY day, decision`,
+    ),
+    count: db.prepare(`SELECT count(*) FROM receipts`).pluck(),
+  };
+}
+
+/**
+ * SQLite through better-sqlite3: one connection, prepared statements, WAL (readers such as the
+ * CLI's `export` do not block the writer). Calls are synchronous, so a put's insert-or-compare runs
+ * without anything in between; each is its own transaction, durable on return (synchronous=FULL:
+ * the SDK forgets a receipt once acknowledged, so an acknowledged receipt must survive a power cut).
+ */
+export class SqliteStore implements ReceiptStore {
+  readonly engine = 'sqlite' as const;
+  private readonly db: Database.Database;
+  private statements: ReturnType<typeof prepareStatements> | null = null;
+
+  constructor(file: string, options: { mustExist?: boolean } = {}) {
+    if (options.mustExist && !existsSync(file)) throw new Error(`no SQLite database at ${file}`);
+    this.db = new Database(file);
+    this.db.pragma('journal_mode = WAL');
+    this.db.pragma('synchronous = FULL');
+    this.db.pragma('busy_timeout = 5000');
+  }
+
+  private get sql() {
+    return (this.statements ??= prepareStatements(this.db));
+  }
+
+  async migrate(): Promise<number[]> {
+    const db = this.db;
+    const apply = db.transaction(() => {
+      db.exec(`CREATE TABLE IF NOT EXISTS schema_migrations (version INTEGER PRIMARY KEY, name TEXT NOT NULL, applied_at TEXT NOT NULL)`);
+      const done = new Set(db.prepare(`SELECT version FROM schema_migrations`).pluck().all() as number[]);
+      const applied: number[] = [];
+      for (const migration of migrations) {
+        if (done.has(migration.version)) continue;
+        db.exec(migration.sqlite);
+        db.prepare(`INSERT INTO schema_migrations (version, name, applied_at) VALUES (?, ?, ?)`).run(migration.version, migration.name, new Date().toISOString());
+        applied.push(migration.version);
+      }
+      return applied;
+    });
+    // IMMEDIATE: take the write lock before reading schema_migrations, so a second process waits.
+    return apply.immediate();
+  }
+
+  async put(entry: NewReceipt): Promise<PutResult> {
+    const { receipt } = entry;
+    const result = this.sql.insert.run({
+      consentId: receipt.consentId,
+      seq: receipt.seq,
+      decidedAt: normalizedTime(receipt.decidedAt),
+      decision: receipt.decision,
+      method: receipt.method,
+      policyVersion: receipt.policyVersion,
+      origin: entry.origin,
+      receivedAt: entry.receivedAt,
+      receipt: entry.canonical,
+    });
+    if (result.changes === 1) return { status: 'stored' };
+    const stored = this.sql.existing.get(receipt.consentId, receipt.seq) as string;
+    return stored === entry.canonical ? { status: 'duplicate' } : { status: 'conflict', stored };
+  }
+
+  async lookup(consentId: string): Promise<StoredReceipt[]> {
+    return (this.sql.lookup.all(consentId) as Row[]).map(toStored);
+  }
+
+  range(range: TimeRange, pageSize = 500): AsyncIterable<StoredReceipt> {
+    return pages(async (after: PageCursor | null, limit: number) => {
+      const rows = (after ? this.sql.nextPage.all(range.until, after.decidedAt, after.id, limit) : this.sql.firstPage.all(range.from, range.until, limit)) as Row[];
+      return rows.map((row) => ({ receipt: toStored(row), cursor: { decidedAt: row.decided_at, id: row.id } }));
+    }, pageSize);
+  }
+
+  async stats(range: TimeRange): Promise<DayCount[]> {
+    return this.sql.stats.all(range.from, range.until) as DayCount[];
+  }
+
+  async count(): Promise<number> {
+    return this.sql.count.get() as number;
+  }
+
+  async ping(): Promise<boolean> {
+    try {
+      this.db.prepare('SELECT 1').get();
+      return true;
+    } catch {
+      return false;
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.db.open) this.db.close();
+  }
+}

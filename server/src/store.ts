@@ -1,0 +1,98 @@
+import type { ConsentReceipt, ReceiptDecision } from '../../src/types';
+
+export type Engine = 'sqlite' | 'postgres';
+
+/** What the collector stores for one receipt: the receipt itself and what the server saw. No IP, no user agent. */
+export interface NewReceipt {
+  receipt: ConsentReceipt;
+  /** `canonicalJson(receipt)`: kept verbatim and compared on a resend. */
+  canonical: string;
+  /** The request's `Origin` (one of the configured site origins). */
+  origin: string;
+  /** Server clock, ISO 8601 UTC. */
+  receivedAt: string;
+}
+
+export interface StoredReceipt {
+  receipt: ConsentReceipt;
+  origin: string;
+  receivedAt: string;
+}
+
+/** `stored`: new. `duplicate`: the same receipt was stored before. `conflict`: its key holds another content. */
+export type PutResult = { status: 'stored' } | { status: 'duplicate' } | { status: 'conflict'; stored: string };
+
+export interface DayCount {
+  /** UTC day of `decidedAt`, YYYY-MM-DD. */
+  day: string;
+  decision: ReceiptDecision;
+  count: number;
+}
+
+/** A half-open range of `decidedAt`: `from` ≤ t < `until`, both ISO 8601 UTC with milliseconds. */
+export interface TimeRange {
+  from: string;
+  until: string;
+}
+
+/**
+ * Where receipts live. Append-only: there is no update and no delete, and the database refuses
+ * both (triggers, see migrations.ts). Two engines: SQLite (a file, the default) and PostgreSQL.
+ */
+export interface ReceiptStore {
+  readonly engine: Engine;
+  /** Applies the migrations not yet applied; returns their versions (empty when up to date). */
+  migrate(): Promise<number[]>;
+  /** Stores a receipt once per `consentId` + `seq`. */
+  put(entry: NewReceipt): Promise<PutResult>;
+  /** Every receipt of one consent ID, by `seq`. */
+  lookup(consentId: string): Promise<StoredReceipt[]>;
+  /** Receipts decided in `range`, by `decidedAt`, one page at a time (never the whole range in memory). */
+  range(range: TimeRange, pageSize?: number): AsyncIterable<StoredReceipt>;
+  /** Counts per UTC day of `decidedAt` and per decision. */
+  stats(range: TimeRange): Promise<DayCount[]>;
+  /** Number of receipts stored (tests, the load test). */
+  count(): Promise<number>;
+  /** Whether the database answers (GET /health). */
+  ping(): Promise<boolean>;
+  close(): Promise<void>;
+}
+
+/** Where a page of `range` ends: the next page starts after this (decidedAt, id). */
+export interface PageCursor {
+  decidedAt: string;
+  id: number;
+}
+
+/**
+ * Keyset pagination shared by both engines: pages of `pageSize` rows ordered by (decided_at, id).
+ * No cursor stays open between pages, so an export never holds a connection (or, in SQLite, the
+ * one connection the writes need) while the client reads slowly.
+ */
+export async function* pages<Row extends { receipt: StoredReceipt; cursor: PageCursor }>(
+  fetchPage: (after: PageCursor | null, limit: number) => Promise<Row[]>,
+  pageSize: number,
+): AsyncIterable<StoredReceipt> {
+  let after: PageCursor | null = null;
+  for (;;) {
+    const rows = await fetchPage(after, pageSize);
+    for (const row of rows) yield row.receipt;
+    if (rows.length < pageSize) return;
+    after = rows[rows.length - 1]!.cursor;
+  }
+}
+
+/** `postgres://` or `postgresql://` selects PostgreSQL; anything else is a SQLite file path. */
+export function engineOf(db: string): Engine {
+  return /^postgres(ql)?:\/\//i.test(db) ? 'postgres' : 'sqlite';
+}
+
+/** Opens (does not migrate) the store `db` names. The engines load lazily: a SQLite user never loads `pg`. */
+export async function openStore(db: string, options: { mustExist?: boolean } = {}): Promise<ReceiptStore> {
+  if (engineOf(db) === 'postgres') {
+    const { PostgresStore } = await import('./postgres-store');
+    return new PostgresStore(db);
+  }
+  const { SqliteStore } = await import('./sqlite-store');
+  return new SqliteStore(db, options);
+}

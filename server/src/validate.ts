@@ -1,0 +1,74 @@
+import { checkAgainst } from '../../src/config/validate';
+import { receiptRules } from '../../src/receipts/receipt-rules';
+import type { ConsentReceipt } from '../../src/types';
+
+/** One thing wrong with a receipt, by JSON path (`signals.doNotTrack.honored`). */
+export interface ReceiptProblem {
+  path: string;
+  message: string;
+}
+
+export type ParsedReceipt = { ok: true; receipt: ConsentReceipt; canonical: string } | { ok: false; error: string; problems?: ReceiptProblem[] };
+
+const utf8 = new TextDecoder('utf-8', { fatal: true });
+
+/** The receipt's times must be real instants, not only well-formed: "2026-02-30T…" passes the pattern. */
+const TIME_FIELDS = ['decidedAt', 'givenAt', 'withdrawnAt'] as const;
+function isRealTime(value: string): boolean {
+  const date = new Date(value);
+  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+/**
+ * A body as the collector receives it → a checked receipt, or the error the HTTP layer answers with.
+ * The check is the SDK's own rule tree (`src/receipts/receipt-rules.ts`) through `checkAgainst`, so
+ * the SDK, the JSON Schema and this server share one definition. A receipt is evidence: every
+ * problem counts, warnings (an unknown key) included.
+ */
+export function parseReceipt(body: Buffer): ParsedReceipt {
+  let text: string;
+  try {
+    text = utf8.decode(body);
+  } catch {
+    return { ok: false, error: 'body is not valid UTF-8' };
+  }
+  let value: unknown;
+  try {
+    value = JSON.parse(text);
+  } catch (error) {
+    return { ok: false, error: `malformed JSON: ${(error as Error).message}` };
+  }
+  // The config validator words an unknown key as a warning ("ignored"); in a receipt it is refused.
+  const problems: ReceiptProblem[] = checkAgainst(value, receiptRules).map(({ path, message }) => ({ path, message: message.replace(/^unknown key, ignored/, 'unknown key') }));
+  if (!problems.length) {
+    const receipt = value as ConsentReceipt;
+    for (const field of TIME_FIELDS) {
+      const time = receipt[field];
+      if (typeof time === 'string' && !isRealTime(time)) problems.push({ path: field, message: 'expected a real date and time; this one does not exist' });
+    }
+  }
+  if (problems.length) return { ok: false, error: 'invalid receipt', problems };
+  return { ok: true, receipt: value as ConsentReceipt, canonical: canonicalJson(value) };
+}
+
+/**
+ * JSON with object keys sorted at every level and no spaces: two receipts that say the same thing
+ * give the same text, whatever order the sender wrote the keys in. What the store keeps and compares.
+ */
+export function canonicalJson(value: unknown): string {
+  return JSON.stringify(sortKeys(value));
+}
+
+function sortKeys(value: unknown): unknown {
+  if (Array.isArray(value)) return value.map(sortKeys);
+  if (value && typeof value === 'object') {
+    // No prototype: a `__proto__` key stays a key.
+    const out: Record<string, unknown> = Object.create(null);
+    for (const key of Object.keys(value).sort()) out[key] = sortKeys((value as Record<string, unknown>)[key]);
+    return out;
+  }
+  return value;
+}
+
+/** `decidedAt` as the store indexes it: always with milliseconds, so text order is time order. */
+export const normalizedTime = (iso: string): string => new Date(iso).toISOString();
