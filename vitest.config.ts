@@ -1,7 +1,8 @@
 import { defineConfig } from 'vitest/config';
 
-// Two projects: fast unit tests in happy-dom, and browser tests that drive real
-// headless Chromium through playwright-core against the built dist/ files.
+// Three projects: fast unit tests in happy-dom, browser tests that drive real headless Chromium
+// through playwright-core against the built dist/ files, and the receipt collector (server/) against
+// real SQLite files and a real PostgreSQL server (started by server/test/postgres-setup.ts).
 export default defineConfig({
   test: {
     projects: [
@@ -25,6 +26,17 @@ export default defineConfig({
           hookTimeout: 60_000,
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'server',
+          environment: 'node',
+          include: ['server/test/**/*.test.ts'],
+          globalSetup: ['server/test/postgres-setup.ts'],
+          testTimeout: 30_000,
+          hookTimeout: 60_000,
         },
       },
     ],

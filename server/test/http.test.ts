@@ -1,0 +1,332 @@
+import { request } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { receiptKey } from '../../src/receipts/receipt';
+import type { ConsentReceipt } from '../../src/types';
+import { createCollector, type Collector } from '../src/http';
+import { canonicalJson } from '../src/validate';
+import type { ReceiptStore } from '../src/store';
+import { ENGINES, testDatabase, type TestDatabase } from './_util/engines';
+import { makeReceipt, SITE } from './_util/receipts';
+
+const TOKEN = 'read-token-for-tests';
+const OTHER_SITE = 'https://shop.example:8443';
+
+describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
+  let database: TestDatabase;
+  let store: ReceiptStore;
+  let collector: Collector;
+  let base: string;
+
+  beforeAll(async () => {
+    database = await testDatabase(engine);
+    store = await database.open();
+    await store.migrate();
+    collector = createCollector(store, { origins: [SITE, OTHER_SITE], readToken: TOKEN, maxBody: 16_384, log: () => undefined });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await collector?.close(1_000);
+    await database?.dispose();
+  });
+
+  const post = (body: string | Uint8Array<ArrayBuffer>, headers: Record<string, string> = {}) =>
+    fetch(`${base}/receipts`, { method: 'POST', body, headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8', ...headers } });
+  const send = (receipt: unknown, headers: Record<string, string> = {}) => post(JSON.stringify(receipt), headers);
+  const read = (path: string, token: string | null = TOKEN) => fetch(`${base}${path}`, { headers: token ? { Authorization: `Bearer ${token}` } : {} });
+
+  /** Every refused request in this block must leave the table as it was. */
+  describe('bad input: a clear error, nothing stored', () => {
+    let before: number;
+    beforeEach(async () => {
+      before = await database.count();
+      return async () => expect(await database.count()).toBe(before);
+    });
+
+    const expectError = async (response: Response, status: number, error: string | RegExp) => {
+      expect(response.status).toBe(status);
+      expect(response.headers.get('content-type')).toBe('application/json');
+      const body = await response.json();
+      if (typeof error === 'string') expect(body.error).toBe(error);
+      else expect(body.error).toMatch(error);
+      return body;
+    };
+
+    it('malformed JSON: 400 with the parser message', async () => {
+      await expectError(await post('{"v":1,'), 400, /^malformed JSON: .+/);
+      await expectError(await post(''), 400, /^malformed JSON: Unexpected end of JSON input/);
+      await expectError(await post(new Uint8Array([0x7b, 0xff, 0x7d])), 400, 'body is not valid UTF-8');
+    });
+
+    it('wrong types, missing fields, unknown keys: 400 listing every problem by path', async () => {
+      const receipt = makeReceipt();
+      const broken = {
+        ...receipt,
+        seq: '1',
+        signals: { ...receipt.signals, doNotTrack: { ...receipt.signals.doNotTrack, honored: 'no' } },
+        tracking: true,
+      } as Record<string, unknown>;
+      delete broken.policyVersion;
+      const body = await expectError(await send(broken), 400, 'invalid receipt');
+      expect(body.problems).toEqual(
+        expect.arrayContaining([
+          { path: 'seq', message: 'expected an integer from 1 to 1000000000' },
+          { path: 'signals.doNotTrack.honored', message: 'expected true or false' },
+          { path: 'policyVersion', message: 'missing; expected a policy version of 1 to 100 characters' },
+          { path: 'tracking', message: 'unknown key' },
+        ]),
+      );
+      expect(body.problems).toHaveLength(4);
+      for (const value of [null, [], 'receipt', 42]) await expectError(await send(value), 400, 'invalid receipt');
+      const impossible = await expectError(await send({ ...receipt, decidedAt: '2026-02-30T10:00:00.000Z' }), 400, 'invalid receipt');
+      expect(impossible.problems).toEqual([{ path: 'decidedAt', message: 'expected a real date and time; this one does not exist' }]);
+    });
+
+    it('oversized body: 413, by Content-Length or while reading', async () => {
+      const receipt = makeReceipt();
+      const huge = JSON.stringify({ ...receipt, page: `${SITE}/${'a'.repeat(20_000)}` });
+      await expectError(await post(huge), 413, 'body too large: the limit is 16384 bytes');
+      // Chunked, no Content-Length: cut off once past the limit.
+      const chunked = await new Promise<{ status: number; body: string }>((resolve, reject) => {
+        const req = request(`${base}/receipts`, { method: 'POST', headers: { Origin: SITE, 'Content-Type': 'text/plain' } }, (res) => {
+          let body = '';
+          res.on('data', (c) => (body += c));
+          res.on('end', () => resolve({ status: res.statusCode!, body }));
+        });
+        req.on('error', reject);
+        req.write(huge.slice(0, 10_000));
+        setTimeout(() => req.end(huge.slice(10_000)), 20);
+      });
+      expect(chunked.status).toBe(413);
+      expect(JSON.parse(chunked.body).error).toBe('body too large: the limit is 16384 bytes');
+    });
+
+    it('wrong content type: 415', async () => {
+      const receipt = JSON.stringify(makeReceipt());
+      await expectError(await post(receipt, { 'Content-Type': 'application/x-www-form-urlencoded' }), 415, /^unsupported Content-Type "application\/x-www-form-urlencoded"/);
+      await expectError(await post(receipt, { 'Content-Type': 'text/plain; charset=ISO-8859-1' }), 415, 'unsupported charset "iso-8859-1": send the receipt as UTF-8');
+      // A Blob without a type: fetch sends no Content-Type at all.
+      const none = await fetch(`${base}/receipts`, { method: 'POST', body: new Blob([receipt]), headers: { Origin: SITE } });
+      await expectError(none, 415, 'unsupported Content-Type (none): send the receipt as text/plain or application/json');
+    });
+
+    it('foreign or missing origin: 403, no CORS headers', async () => {
+      const receipt = JSON.stringify(makeReceipt());
+      const foreign = await post(receipt, { Origin: 'https://evil.example' });
+      expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+      await expectError(foreign, 403, 'origin not allowed: https://evil.example');
+      await expectError(await post(receipt, { Origin: `${SITE}/` }), 403, `origin not allowed: ${SITE}/`);
+      await expectError(await post(receipt, { Origin: 'null' }), 403, 'origin not allowed: null');
+      const missing = await fetch(`${base}/receipts`, { method: 'POST', body: receipt, headers: { 'Content-Type': 'text/plain' } });
+      await expectError(missing, 403, /^origin not allowed: the request has no Origin header/);
+    });
+
+    it('wrong method: 405 with Allow', async () => {
+      for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
+        const response = await fetch(`${base}/receipts`, { method, headers: { Origin: SITE } });
+        expect(response.headers.get('allow')).toBe('POST, OPTIONS');
+        await expectError(response, 405, `method ${method} not allowed on /receipts: use POST or OPTIONS`);
+      }
+      const response = await fetch(`${base}/export?from=2026-01-01&to=2026-01-02`, { method: 'POST', headers: { Authorization: `Bearer ${TOKEN}` } });
+      expect(response.headers.get('allow')).toBe('GET');
+      await expectError(response, 405, /^method POST not allowed on \/export/);
+    });
+
+    it('a different receipt under a stored key: 409, the first one kept', async () => {
+      const receipt = makeReceipt();
+      expect((await send(receipt)).status).toBe(201);
+      before += 1;
+      const response = await send({ ...receipt, decision: 'reject-all', categories: { necessary: true, analytics: false, advertising: false } });
+      expect(response.status).toBe(409);
+      expect(await response.json()).toEqual({
+        status: 'conflict',
+        key: receiptKey(receipt),
+        error: 'a different receipt is already stored under this consent ID and seq; receipts are append-only',
+      });
+      const stored = await (await read(`/receipts/${receipt.consentId}`)).json();
+      expect(stored.receipts.map((r: { receipt: ConsentReceipt }) => r.receipt)).toEqual([receipt]);
+    });
+
+    it('unknown paths: 404', async () => {
+      await expectError(await fetch(`${base}/`), 404, 'not found: /');
+    });
+  });
+
+  it('stores a receipt (201), and the same one again is a duplicate (200), one row', async () => {
+    const receipt = makeReceipt();
+    const before = await database.count();
+    const first = await send(receipt);
+    expect(first.status).toBe(201);
+    expect(await first.json()).toEqual({ status: 'stored', key: receiptKey(receipt) });
+    // The same receipt, keys in another order and as application/json: still a duplicate.
+    const again = await post(JSON.stringify(Object.fromEntries(Object.entries(receipt).reverse()), null, 2), { 'Content-Type': 'application/json' });
+    expect(again.status).toBe(200);
+    expect(await again.json()).toEqual({ status: 'duplicate', key: receiptKey(receipt) });
+    expect(await database.count()).toBe(before + 1);
+    const rows = await database.sql(`SELECT consent_id, seq, decision, method, policy_version, origin, receipt FROM receipts WHERE consent_id = '${receipt.consentId}'`);
+    expect(rows).toEqual([
+      {
+        consent_id: receipt.consentId,
+        seq: 2,
+        decision: receipt.decision,
+        method: 'preferences',
+        policy_version: '2024-06',
+        origin: SITE,
+        // The evidence: the canonical JSON (keys sorted), whatever order the sender used.
+        receipt: canonicalJson(receipt),
+      },
+    ]);
+    // No personal data beyond the receipt: no IP or user agent column.
+    const columns = engine === 'sqlite' ? (await database.sql(`SELECT name FROM pragma_table_info('receipts')`)).map((c) => c.name) : (await database.sql(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'receipts'`)).map((c) => c.name);
+    expect([...columns].sort()).toEqual(['consent_id', 'decided_at', 'decision', 'id', 'method', 'origin', 'policy_version', 'receipt', 'received_at', 'seq']);
+  });
+
+  it('sends CORS headers to the configured origins only, and answers their preflight', async () => {
+    const ok = await send(makeReceipt(), { Origin: OTHER_SITE });
+    expect(ok.status).toBe(201);
+    expect(ok.headers.get('access-control-allow-origin')).toBe(OTHER_SITE);
+    expect(ok.headers.get('vary')).toBe('Origin');
+    const invalid = await send({}, { Origin: OTHER_SITE });
+    expect(invalid.status).toBe(400);
+    expect(invalid.headers.get('access-control-allow-origin')).toBe(OTHER_SITE);
+
+    const preflight = await fetch(`${base}/receipts`, { method: 'OPTIONS', headers: { Origin: SITE, 'Access-Control-Request-Method': 'POST', 'Access-Control-Request-Headers': 'content-type' } });
+    expect(preflight.status).toBe(204);
+    expect(Object.fromEntries([...preflight.headers].filter(([k]) => k.startsWith('access-control') || k === 'vary'))).toEqual({
+      'access-control-allow-origin': SITE,
+      'access-control-allow-methods': 'POST',
+      'access-control-allow-headers': 'Content-Type',
+      'access-control-max-age': '86400',
+      vary: 'Origin',
+    });
+    const foreign = await fetch(`${base}/receipts`, { method: 'OPTIONS', headers: { Origin: 'https://evil.example', 'Access-Control-Request-Method': 'POST' } });
+    expect(foreign.status).toBe(403);
+    expect(foreign.headers.get('access-control-allow-origin')).toBeNull();
+  });
+
+  it('answers /health without a token', async () => {
+    const response = await fetch(`${base}/health`);
+    expect(response.status).toBe(200);
+    expect(await response.json()).toEqual({ ok: true, engine });
+  });
+
+  describe('read side', () => {
+    it('needs the bearer token (401 without or with a wrong one)', async () => {
+      for (const path of ['/receipts/3f1c2b7a-9d4e-4a61-8f2b-5c6d7e8f9a0b', '/export?from=2026-01-01&to=2026-01-01', '/stats?from=2026-01-01&to=2026-01-01']) {
+        const none = await read(path, null);
+        expect(none.status).toBe(401);
+        expect(none.headers.get('www-authenticate')).toBe('Bearer realm="consentgate-collector"');
+        expect((await none.json()).error).toBe('missing Authorization: Bearer <read token>');
+        const wrong = await read(path, `${TOKEN}x`);
+        expect(wrong.status).toBe(401);
+        expect((await wrong.json()).error).toBe('wrong read token');
+      }
+    });
+
+    it('is off (404) when no read token is configured', async () => {
+      const closed = createCollector(store, { origins: [SITE], log: () => undefined });
+      await new Promise<void>((resolve) => closed.server.listen(0, '127.0.0.1', resolve));
+      try {
+        const url = `http://127.0.0.1:${(closed.server.address() as AddressInfo).port}`;
+        const response = await fetch(`${url}/stats?from=2026-01-01&to=2026-01-01`, { headers: { Authorization: 'Bearer anything' } });
+        expect(response.status).toBe(404);
+        expect(await response.json()).toEqual({ error: 'read side disabled: start with --read-token' });
+        expect((await fetch(`${url}/health`)).status).toBe(200);
+      } finally {
+        await closed.close(100);
+      }
+    });
+
+    it('looks up every receipt of a consent ID, by seq, with when it was received', async () => {
+      const first = makeReceipt({ seq: 1, method: 'banner-accept-all', categories: { necessary: true, analytics: true, advertising: true }, services: {} });
+      const second = makeReceipt({ id: first.consentId, seq: 2 });
+      expect((await send(second)).status).toBe(201);
+      expect((await send(first)).status).toBe(201);
+      const response = await read(`/receipts/${first.consentId}`);
+      expect(response.status).toBe(200);
+      const body = await response.json();
+      expect(body.consentId).toBe(first.consentId);
+      expect(body.receipts.map((r: { receipt: ConsentReceipt }) => r.receipt)).toEqual([first, second]);
+      expect(body.receipts.map((r: { origin: string }) => r.origin)).toEqual([SITE, SITE]);
+      expect(Date.now() - Date.parse(body.receipts[0].receivedAt)).toBeLessThan(60_000);
+      expect(first.decision).toBe('accept-all');
+
+      const none = await read('/receipts/00000000-0000-4000-8000-000000000000');
+      expect(none.status).toBe(404);
+      expect((await none.json()).error).toBe('no receipts for consent ID 00000000-0000-4000-8000-000000000000');
+      const bad = await read('/receipts/not-a-uuid');
+      expect(bad.status).toBe(400);
+    });
+
+    describe('export and stats of a date range', () => {
+      const day = (d: string, time: string, extra: Partial<ConsentReceipt> = {}) => makeReceipt({ updatedAt: `2024-05-${d}T${time}Z` }, extra);
+      const receipts = [
+        day('10', '00:00:00.000', { decision: 'accept-all', policyVersion: '=HYPERLINK("https://evil.example","click")' }),
+        day('10', '09:30:00.000', { decision: 'reject-all', policyVersion: '+1' }),
+        day('11', '12:00:00.000', { decision: 'partial', policyVersion: '@SUM(A1:A9)' }),
+        day('11', '23:59:59.999', { decision: 'partial', policyVersion: '-2+3' }),
+        day('12', '08:00:00.000', { decision: 'withdraw', policyVersion: 'v "2", final' }),
+        day('09', '23:59:59.999'),
+        day('13', '00:00:00.000'),
+      ];
+      beforeAll(async () => {
+        for (const receipt of receipts) expect((await send(receipt)).status).toBe(201);
+      });
+
+      it('exports CSV: header row, RFC 4180 quoting, formulas neutralized, both days inclusive', async () => {
+        const response = await read('/export?from=2024-05-10&to=2024-05-12&format=csv');
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('text/csv; charset=utf-8; header=present');
+        expect(response.headers.get('content-disposition')).toBe('attachment; filename="consentgate-receipts-2024-05-10-2024-05-12.csv"');
+        const text = await response.text();
+        const lines = text.split('\r\n');
+        expect(lines.pop()).toBe('');
+        expect(lines[0]).toBe(
+          'consent_id,seq,decided_at,decision,method,policy_version,mode,given_at,withdrawn_at,categories,services,dnt_observed,dnt_honored,gpc_observed,gpc_honored,page,language,sdk_version,origin,received_at',
+        );
+        expect(lines).toHaveLength(6);
+        expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(receipts.slice(0, 5).map((r) => r.consentId));
+        const policy = lines.slice(1).map((l) => l.slice(l.indexOf('preferences,') + 'preferences,'.length, l.indexOf(',opt-in,')));
+        expect(policy).toEqual([`"'=HYPERLINK(""https://evil.example"",""click"")"`, `'+1`, `'@SUM(A1:A9)`, `'-2+3`, `"v ""2"", final"`]);
+        expect(lines[1]).toContain(`,"{""advertising"":false,""analytics"":true,""necessary"":true}","{""hotjar"":false}",1,false,true,true,${SITE}/pricing,en,`);
+      });
+
+      it('exports JSON as an array of what lookup gives', async () => {
+        const response = await read('/export?from=2024-05-10&to=2024-05-12&format=json');
+        expect(response.status).toBe(200);
+        expect(response.headers.get('content-type')).toBe('application/json');
+        const body = await response.json();
+        expect(body.map((r: { receipt: ConsentReceipt }) => r.receipt)).toEqual(receipts.slice(0, 5));
+        expect(body.every((r: { origin: string; receivedAt: string }) => r.origin === SITE && !Number.isNaN(Date.parse(r.receivedAt)))).toBe(true);
+        expect(await (await read('/export?from=2001-01-01&to=2001-01-02&format=json')).json()).toEqual([]);
+      });
+
+      it('counts per day and decision', async () => {
+        const response = await read('/stats?from=2024-05-10&to=2024-05-12');
+        expect(response.status).toBe(200);
+        expect(await response.json()).toEqual([
+          { day: '2024-05-10', decision: 'accept-all', count: 1 },
+          { day: '2024-05-10', decision: 'reject-all', count: 1 },
+          { day: '2024-05-11', decision: 'partial', count: 2 },
+          { day: '2024-05-12', decision: 'withdraw', count: 1 },
+        ]);
+      });
+
+      it('refuses a wrong range or format with 400', async () => {
+        const cases: Array<[string, string]> = [
+          ['/export?from=2024-05-10', 'expected from and to, both dates like 2026-11-23 (UTC, inclusive)'],
+          ['/export?from=2024-05-10&to=2024-02-30', 'to: expected a date like 2026-11-23, got "2024-02-30"'],
+          ['/stats?from=10.05.2024&to=2024-05-12', 'from: expected a date like 2026-11-23, got "10.05.2024"'],
+          ['/stats?from=2024-05-12&to=2024-05-10', 'to (2024-05-10) is before from (2024-05-12)'],
+          ['/export?from=2024-05-10&to=2024-05-12&format=xlsx', 'format: expected csv or json, got "xlsx"'],
+        ];
+        for (const [path, error] of cases) {
+          const response = await read(path);
+          expect(response.status, path).toBe(400);
+          expect((await response.json()).error).toBe(error);
+        }
+      });
+    });
+  });
+});

@@ -1,0 +1,120 @@
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { dayRange } from '../src/dates';
+import { migrations } from '../src/migrations';
+import type { ReceiptStore, StoredReceipt, TimeRange } from '../src/store';
+import { canonicalJson } from '../src/validate';
+import { ENGINES, testDatabase, type TestDatabase } from './_util/engines';
+import { makeReceipt, SITE } from './_util/receipts';
+import type { ConsentReceipt } from '../../src/types';
+
+const entry = (receipt: ConsentReceipt) => ({ receipt, canonical: canonicalJson(receipt), origin: SITE, receivedAt: new Date().toISOString() });
+const range = (from: string, to: string) => dayRange(from, to) as TimeRange;
+async function all(rows: AsyncIterable<StoredReceipt>): Promise<StoredReceipt[]> {
+  const out: StoredReceipt[] = [];
+  for await (const row of rows) out.push(row);
+  return out;
+}
+
+describe.each(ENGINES)('%s store', (engine) => {
+  let database: TestDatabase;
+  let store: ReceiptStore;
+  beforeAll(async () => {
+    database = await testDatabase(engine);
+    store = await database.open();
+    expect(await store.migrate()).toEqual(migrations.map((m) => m.version));
+  });
+  afterAll(() => database?.dispose());
+
+  it('applying the migrations again changes nothing', async () => {
+    expect(await store.migrate()).toEqual([]);
+    const again = await database.open();
+    expect(await again.migrate()).toEqual([]);
+    const recorded = await database.sql('SELECT version FROM schema_migrations ORDER BY version');
+    expect(recorded.map((r) => Number(r.version))).toEqual(migrations.map((m) => m.version));
+  });
+
+  it('stores a receipt once: the same one again is a duplicate, another content under its key a conflict', async () => {
+    const receipt = makeReceipt();
+    const before = await database.count();
+    expect(await store.put(entry(receipt))).toEqual({ status: 'stored' });
+    // Same content, keys in another order: still the same receipt.
+    const reordered = Object.fromEntries(Object.entries(receipt).reverse()) as unknown as ConsentReceipt;
+    expect(await store.put(entry(reordered))).toEqual({ status: 'duplicate' });
+    const changed = await store.put(entry({ ...receipt, decision: 'reject-all' }));
+    expect(changed.status).toBe('conflict');
+    expect(await database.count()).toBe(before + 1);
+    const [stored] = await store.lookup(receipt.consentId);
+    expect(stored!.receipt).toEqual(receipt);
+    expect(stored!.origin).toBe(SITE);
+  });
+
+  it('looks up every receipt of a consent ID by seq', async () => {
+    const first = makeReceipt({ seq: 1 });
+    const id = first.consentId;
+    await store.put(entry(makeReceipt({ id, seq: 3 })));
+    await store.put(entry(first));
+    await store.put(entry(makeReceipt({ id, seq: 2 })));
+    await store.put(entry(makeReceipt({ seq: 1 })));
+    const receipts = await store.lookup(id);
+    expect(receipts.map((r) => r.receipt.seq)).toEqual([1, 2, 3]);
+    expect(receipts.every((r) => /^\d{4}-\d\d-\d\dT.*Z$/.test(r.receivedAt))).toBe(true);
+    expect(await store.lookup('00000000-0000-4000-8000-000000000000')).toEqual([]);
+  });
+
+  it('streams a date range in decidedAt order, page by page, both days inclusive, and counts it per day and decision', async () => {
+    const at = (time: string, decision: ConsentReceipt['decision']) => makeReceipt({ updatedAt: time }, { decision });
+    const inside = [
+      at('2025-03-01T00:00:00.000Z', 'accept-all'),
+      at('2025-03-01T23:59:59.999Z', 'reject-all'),
+      at('2025-03-02T12:00:00Z', 'accept-all'),
+      at('2025-03-02T12:00:00.500Z', 'partial'),
+      at('2025-03-03T23:59:59.999Z', 'accept-all'),
+      at('2025-03-03T08:00:00.000Z', 'accept-all'),
+      at('2025-03-03T08:00:00.000Z', 'withdraw'),
+    ];
+    const outside = [at('2025-02-28T23:59:59.999Z', 'accept-all'), at('2025-03-04T00:00:00.000Z', 'accept-all')];
+    for (const receipt of [...outside, ...inside]) await store.put(entry(receipt));
+    const rows = await all(store.range(range('2025-03-01', '2025-03-03'), 2));
+    const times = rows.map((r) => new Date(r.receipt.decidedAt).getTime());
+    expect(rows).toHaveLength(inside.length);
+    expect(times).toEqual([...times].sort((a, b) => a - b));
+    expect(new Set(rows.map((r) => r.receipt.consentId))).toEqual(new Set(inside.map((r) => r.consentId)));
+    expect(await all(store.range(range('2025-03-05', '2025-03-09')))).toEqual([]);
+    expect(await store.stats(range('2025-03-01', '2025-03-03'))).toEqual([
+      { day: '2025-03-01', decision: 'accept-all', count: 1 },
+      { day: '2025-03-01', decision: 'reject-all', count: 1 },
+      { day: '2025-03-02', decision: 'accept-all', count: 1 },
+      { day: '2025-03-02', decision: 'partial', count: 1 },
+      { day: '2025-03-03', decision: 'accept-all', count: 2 },
+      { day: '2025-03-03', decision: 'withdraw', count: 1 },
+    ]);
+  });
+
+  it('is append-only: the database itself refuses UPDATE and DELETE', async () => {
+    await store.put(entry(makeReceipt()));
+    const before = await database.sql('SELECT consent_id, seq, decision, receipt FROM receipts ORDER BY id');
+    await expect(database.sql(`UPDATE receipts SET decision = 'accept-all'`)).rejects.toThrow(/append-only/);
+    await expect(database.sql('DELETE FROM receipts')).rejects.toThrow(/append-only/);
+    if (engine === 'postgres') await expect(database.sql('TRUNCATE receipts')).rejects.toThrow(/append-only/);
+    expect(await database.sql('SELECT consent_id, seq, decision, receipt FROM receipts ORDER BY id')).toEqual(before);
+  });
+
+  it('answers ping and counts', async () => {
+    expect(await store.ping()).toBe(true);
+    expect(await store.count()).toBe(await database.count());
+  });
+});
+
+describe('postgres migrations', () => {
+  it('two collectors starting at once against one database both succeed, each migration applied once', async () => {
+    const database = await testDatabase('postgres');
+    try {
+      const [a, b, c] = await Promise.all([database.open(), database.open(), database.open()]);
+      const applied = await Promise.all([a!.migrate(), b!.migrate(), c!.migrate()]);
+      expect(applied.flat().sort()).toEqual(migrations.map((m) => m.version));
+      expect(await database.sql('SELECT count(*)::int AS n FROM schema_migrations')).toEqual([{ n: migrations.length }]);
+    } finally {
+      await database.dispose();
+    }
+  });
+});
