@@ -13,6 +13,7 @@ import {
   pushConsentDefault,
 } from './integrations';
 import { logError, logWarning } from './log';
+import { connectReceipts } from './receipts';
 import { mountUi, type UiBlocking, type UiCatalog } from './ui';
 import type { ConfigProblem, ConsentGate } from './types';
 import { VERSION } from './version';
@@ -52,6 +53,8 @@ export interface StartOptions extends ConsentGateOptions {
 export interface GateParts {
   showBanner?: () => void;
   showPreferences?: () => void;
+  /** The UI's language, once it is mounted. */
+  language?: string;
 }
 
 /** Validates and resolves a config; prints one error listing every problem, never throws. */
@@ -162,6 +165,10 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
   const vendors = connectVendorConsent(manager, catalog.services);
   blocking.onEvent((event) => event.type === 'released' && vendors.refresh());
   connectCrossTab(manager, config);
+  const parts: GateParts = {};
+  connectReceipts(manager, config, {
+    language: () => parts.language ?? (document.documentElement.lang || navigator.language || 'en'),
+  });
 
   const uiCatalog: UiCatalog = {
     // What this site declares, plus what the guards met on this page (a registry service it did not list).
@@ -183,12 +190,12 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
   // The script tag's app may run while <head> is still parsing: the UI needs <body> and the
   // footer's [data-consentgate-opt-out], so it mounts once the document is parsed. Consent,
   // blocking and the API work from now on.
-  const parts: GateParts = {};
   const mount = () => {
     try {
       const ui = mountUi({ manager, config, catalog: uiCatalog, blocking: uiBlocking });
       parts.showBanner = ui.showBanner;
       parts.showPreferences = ui.showPreferences;
+      parts.language = ui.language;
     } catch (error) {
       logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
     }

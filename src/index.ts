@@ -15,5 +15,14 @@ export {
 } from './consent';
 export { CHANGE_EVENT } from './integrations';
 export { installBlocking, createServiceCatalog, type Blocking, type BlockingEvent, type BlockingOptions } from './blocking';
+export {
+  buildReceipt,
+  connectReceipts,
+  createReceiptQueue,
+  type ReceiptQueue,
+  type ReceiptQueueOptions,
+  type ReceiptQueueStats,
+  type ReceiptStorage,
+} from './receipts';
 export { VERSION } from './version';
 export type * from './types';

@@ -156,8 +156,12 @@ export interface GoogleConsentModeConfig {
 }
 
 export interface ReceiptsConfig {
-  /** Collector URL (https:, http: or relative). */
+  /** Collector URL (https:, http: or relative): receipts are POSTed to it. */
   endpoint: string;
+  /** Most unsent receipts kept in localStorage; the oldest go first when full. @default 50 */
+  maxQueued?: number;
+  /** Days an unsent receipt is retried before it is dropped (and reported). @default 30 */
+  maxAgeDays?: number;
 }
 
 /** Texts of the UI, per language. Every key is optional: built-in defaults fill the gaps. */
@@ -267,6 +271,40 @@ export interface ConsentRecord {
     doNotTrack: SignalDecision;
     globalPrivacyControl: SignalDecision;
   };
+}
+
+/** What a decision amounted to, for counting: every optional category on, all off, some, or a withdrawal. */
+export type ReceiptDecision = 'accept-all' | 'reject-all' | 'partial' | 'withdraw';
+
+/**
+ * Proof of one decision, sent to the site's collector (`receipts.endpoint`). It holds what the
+ * record holds and where it was made; no IP address, no user agent. Identified by `consentId` +
+ * `seq`: sending it twice stores it once.
+ */
+export interface ConsentReceipt {
+  /** Receipt format version. */
+  v: 1;
+  consentId: string;
+  /** The record's decision number: 1 for the first decision, +1 for each later one. */
+  seq: number;
+  decision: ReceiptDecision;
+  method: ConsentMethod;
+  /** When this decision was made (the record's `updatedAt`). */
+  decidedAt: string;
+  /** When consent was first given. */
+  givenAt: string;
+  /** When consent was last withdrawn, if ever. */
+  withdrawnAt?: string;
+  policyVersion: string;
+  mode: ConsentMode;
+  categories: Record<string, boolean>;
+  services: Record<string, boolean>;
+  signals: ConsentRecord['signals'];
+  /** Page the decision was made on: origin and path, never the query string or fragment. */
+  page: string;
+  /** Language the visitor was shown the texts in. */
+  language: string;
+  sdkVersion: string;
 }
 
 /** Choices passed to `update()`: category ids, or `"category.service"` / service ids. */

@@ -117,7 +117,7 @@ export const configRules = obj(
       },
       { req: ['enabled'] },
     ),
-    receipts: obj({ endpoint: url }, { req: ['endpoint'] }),
+    receipts: obj({ endpoint: url, maxQueued: num(1, 500, true), maxAgeDays: num(1, 395, true) }, { req: ['endpoint'] }),
     debug: bool,
   },
   { req: ['policy', 'categories'], x: 'a configuration object' },

@@ -11,8 +11,8 @@ import { schemaDocs } from './schema-docs';
 
 type JsonSchema = Record<string, unknown>;
 
-function convert(rule: Rule, path: string): JsonSchema {
-  const description = schemaDocs[path];
+function convert(rule: Rule, path: string, docs: Record<string, string> = schemaDocs): JsonSchema {
+  const description = docs[path];
   const doc = description ? { description } : {};
   switch (rule.k) {
     case 's':
@@ -27,10 +27,14 @@ function convert(rule: Rule, path: string): JsonSchema {
       return { type: rule.int ? 'integer' : 'number', minimum: rule.min, maximum: rule.max, ...doc };
     case 'b':
       return { type: 'boolean', ...doc };
+    case 'z':
+      return { type: 'null', ...doc };
+    case 'u':
+      return { anyOf: rule.of.map((sub, i) => convert(sub, `${path}|${i}`, docs)), ...doc };
     case 'a':
-      return { type: 'array', items: convert(rule.of, `${path}[]`), ...(rule.min ? { minItems: rule.min } : {}), ...doc };
+      return { type: 'array', items: convert(rule.of, `${path}[]`, docs), ...(rule.min ? { minItems: rule.min } : {}), ...doc };
     case 'o': {
-      const properties = Object.fromEntries(Object.entries(rule.props).map(([key, sub]) => [key, convert(sub, path ? `${path}.${key}` : key)]));
+      const properties = Object.fromEntries(Object.entries(rule.props).map(([key, sub]) => [key, convert(sub, path ? `${path}.${key}` : key, docs)]));
       return {
         type: 'object',
         ...doc,
@@ -41,7 +45,7 @@ function convert(rule: Rule, path: string): JsonSchema {
         ...(rule.values
           ? {
               ...(rule.keyRe ? { propertyNames: { pattern: rule.keyRe.source } } : {}),
-              additionalProperties: convert(rule.values, `${path}.*`),
+              additionalProperties: convert(rule.values, `${path}.*`, docs),
             }
           : {}),
       };
@@ -56,4 +60,9 @@ export function buildJsonSchema(version: string): JsonSchema {
     title: 'ConsentGate configuration',
     ...convert(configRules, ''),
   };
+}
+
+/** The same conversion for any rule tree (the receipt schema), with its own descriptions by path. */
+export function ruleSchema(rule: Rule, docs: Record<string, string>, head: JsonSchema): JsonSchema {
+  return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...head, ...convert(rule, '', docs) };
 }

@@ -52,7 +52,7 @@ export interface ResolvedConfig {
   readonly blocking: { readonly unknownThirdParty: 'allow' | 'block'; readonly reloadOnWithdraw: boolean; readonly registry: boolean };
   readonly sensitivePages: readonly Required<SensitivePage>[];
   readonly googleConsentMode?: Readonly<GoogleConsentModeConfig>;
-  readonly receipts?: { readonly endpoint: string };
+  readonly receipts?: { readonly endpoint: string; readonly maxQueued?: number; readonly maxAgeDays?: number };
   readonly debug: boolean;
 }
 

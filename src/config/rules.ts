@@ -38,11 +38,23 @@ export interface ObjectRule {
   keyRe?: RegExp;
   x?: string;
 }
-export type Rule = StringRule | NumberRule | BooleanRule | ArrayRule | ObjectRule;
+/** `null` (receipts: a signal nobody sent). */
+export interface NullRule {
+  k: 'z';
+}
+/** Any one of several rules. */
+export interface UnionRule {
+  k: 'u';
+  of: readonly Rule[];
+  x: string;
+}
+export type Rule = StringRule | NumberRule | BooleanRule | ArrayRule | ObjectRule | NullRule | UnionRule;
 
 export const str = (extra: Omit<StringRule, 'k'> = {}): StringRule => ({ k: 's', ...extra });
 export const num = (min: number, max: number, int?: true): NumberRule => ({ k: 'n', min, max, int });
 export const bool: BooleanRule = { k: 'b' };
+export const nul: NullRule = { k: 'z' };
+export const anyOf = (x: string, ...of: Rule[]): UnionRule => ({ k: 'u', of, x });
 export const arr = (of: Rule, extra: Omit<ArrayRule, 'k' | 'of'> = {}): ArrayRule => ({ k: 'a', of, ...extra });
 export const obj = (props: Record<string, Rule>, extra: Omit<ObjectRule, 'k' | 'props'> = {}): ObjectRule => ({
   k: 'o',
@@ -77,5 +89,9 @@ export function expected(rule: Rule): string {
       return rule.x ?? 'an array';
     case 'o':
       return rule.x ?? 'an object';
+    case 'z':
+      return 'null';
+    case 'u':
+      return rule.x;
   }
 }

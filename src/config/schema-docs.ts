@@ -59,6 +59,8 @@ export const schemaDocs: Record<string, string> = {
   'googleConsentMode.map': 'Google consent types per category id.',
   'googleConsentMode.waitForUpdate': 'wait_for_update in milliseconds. Default 500.',
   receipts: 'Proof of consent: every decision sent as a receipt to the site\'s own log.',
-  'receipts.endpoint': 'Collector URL (https:, http: or relative).',
+  'receipts.endpoint': 'Collector URL (https:, http: or relative): each receipt is POSTed to it as JSON.',
+  'receipts.maxQueued': 'Most unsent receipts kept in localStorage; the oldest go first when full. Default 50.',
+  'receipts.maxAgeDays': 'Days an unsent receipt is retried before it is dropped. Default 30.',
   debug: 'Log what the SDK blocks and releases to the console. Default false.',
 };

@@ -47,6 +47,12 @@ function check(value: unknown, rule: Rule, path: string, out: ConfigProblem[]): 
     case 'b':
       if (typeof value !== 'boolean') fail();
       return;
+    case 'z':
+      if (value !== null) fail();
+      return;
+    case 'u':
+      if (!rule.of.some((sub) => !checkAgainst(value, sub).length)) fail();
+      return;
     case 'a':
       if (!Array.isArray(value) || value.length < (rule.min ?? 0)) return fail();
       value.forEach((item, i) => check(item, rule.of, join(path, i), out));
@@ -117,6 +123,20 @@ export interface ValidationResult {
   /** The config when it has no errors (warnings allowed), else null. */
   config: ConsentGateConfig | null;
   problems: ConfigProblem[];
+}
+
+/**
+ * Every problem of `value` against any rule tree, by JSON path. The collector checks receipts with
+ * this and `receipt-rules.ts`, so the SDK, the shipped schemas and the server share one definition.
+ */
+export function checkAgainst(value: unknown, rule: Rule): ConfigProblem[] {
+  const problems: ConfigProblem[] = [];
+  try {
+    check(value, rule, '', problems);
+  } catch (error) {
+    problems.push({ path: '(root)', message: `could not be read: ${String(error)}`, severity: 'error' });
+  }
+  return problems;
 }
 
 /** Checks a config against every rule at once and lists every problem by JSON path. Never throws. */

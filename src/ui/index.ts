@@ -322,6 +322,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
   const offManager = m.onChange(paint); // replays the current state at once: the first paint
 
   return {
+    language: lang,
     showBanner() {
       forced = true;
       hidden = false;

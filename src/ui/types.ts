@@ -69,6 +69,8 @@ export interface MountUiOptions {
 }
 
 export interface UiHandle {
+  /** The language the texts are shown in. */
+  readonly language: string;
   /** Shows the banner again, even after a decision. */
   showBanner(): void;
   /** Opens the preferences; focus returns to what had it when they close. */
