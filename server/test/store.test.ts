@@ -48,6 +48,28 @@ describe.each(ENGINES)('%s store', (engine) => {
     expect(stored!.origin).toBe(SITE);
   });
 
+  it('sorts out the same key sent several times at once (one SQLite batch, concurrent PostgreSQL inserts)', async () => {
+    const receipt = makeReceipt();
+    const others = [makeReceipt(), makeReceipt()];
+    const before = await database.count();
+    const results = await Promise.all([
+      store.put(entry(receipt)),
+      store.put(entry(others[0]!)),
+      store.put(entry(receipt)),
+      store.put(entry({ ...receipt, method: 'api' })),
+      store.put(entry(others[1]!)),
+    ]);
+    expect([results[1]!.status, results[4]!.status]).toEqual(['stored', 'stored']);
+    // One of the three with the same key is stored (SQLite: the first of the batch; PostgreSQL: the
+    // first to commit); the same content again is a duplicate, the other content a conflict.
+    const sameKey = [results[0]!, results[2]!, results[3]!].map((r) => r.status);
+    expect(sameKey.filter((s) => s === 'stored')).toHaveLength(1);
+    const [stored] = await store.lookup(receipt.consentId);
+    if (stored!.receipt.method === 'api') expect(sameKey).toEqual(['conflict', 'conflict', 'stored']);
+    else expect(sameKey).toEqual(engine === 'sqlite' ? ['stored', 'duplicate', 'conflict'] : expect.arrayContaining(['stored', 'duplicate', 'conflict']));
+    expect(await database.count()).toBe(before + 3);
+  });
+
   it('looks up every receipt of a consent ID by seq', async () => {
     const first = makeReceipt({ seq: 1 });
     const id = first.consentId;

@@ -1,0 +1,308 @@
+#!/usr/bin/env node
+/**
+ * Load test of the built collector on loopback (`npm run bench:collector` from the repo root).
+ *
+ * 1. Throughput: the collector (server/dist, started by its bin) pinned to core 1 — with its
+ *    database: SQLite is in-process, PostgreSQL is started on core 1 too — and autocannon in this
+ *    process, pinned to core 0, POSTing a new valid receipt per request (unique consent ID,
+ *    Origin set) for DURATION s after a warm-up. Receipts/s, p50/p99 latency, errors, and the rows
+ *    counted in the database against the 201s.
+ * 2. Crash: VISITORS simulated visitors, each with the SDK's own queue (createReceiptQueue from
+ *    dist/index.mjs) over its own in-memory storage, make DECISIONS decisions each over a few
+ *    seconds while the collector is SIGKILLed mid-run and restarted RESTART_MS later. At the end
+ *    the rows in the database must equal the receipts made: 0 lost. Reports what the queues resent.
+ *
+ * Env: CONSENTGATE_BENCH_PG_URL (a PostgreSQL whose role may CREATE DATABASE; default: a
+ * throwaway cluster from /usr/lib/postgresql), BENCH_DURATION (s, 10), BENCH_CONNECTIONS (32),
+ * BENCH_ENGINES (sqlite,postgres). Results: printed, and written to .tmp/bench/collector.json.
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { randomUUID } from 'node:crypto';
+import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { cpus, totalmem } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import autocannon from 'autocannon';
+import Database from 'better-sqlite3';
+import pg from 'pg';
+import { startCluster } from './pg-cluster.mjs';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '../..');
+const BIN = join(ROOT, 'server/bin/consentgate-collector.mjs');
+const SITE = 'https://bench.example';
+const DURATION = Number(process.env.BENCH_DURATION ?? 10);
+const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
+const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const VISITORS = 200;
+const DECISIONS = 5;
+const RESTART_MS = 1500;
+const COLLECTOR_CORE = 1;
+const DRIVER_CORE = 0;
+
+function receipt(consentId = randomUUID(), seq = 1, at = new Date()) {
+  const decision = ['accept-all', 'reject-all', 'partial'][seq % 3];
+  return {
+    v: 1,
+    consentId,
+    seq,
+    decision,
+    method: seq === 1 ? 'banner-accept-all' : 'preferences',
+    decidedAt: at.toISOString(),
+    givenAt: at.toISOString(),
+    policyVersion: '2024-06',
+    mode: 'opt-in',
+    categories: { necessary: true, analytics: decision !== 'reject-all', advertising: decision === 'accept-all' },
+    services: {},
+    signals: {
+      doNotTrack: { observed: '1', honored: false, categories: [], reason: 'Not honored: no common standard.' },
+      globalPrivacyControl: { observed: true, honored: true, categories: ['advertising'], reason: 'Honored as an opt-out of sale and sharing.' },
+    },
+    page: `${SITE}/pricing`,
+    language: 'en',
+    sdkVersion: '0.1.0',
+  };
+}
+
+/** Starts the built collector on core 1; resolves with its URL once it prints it. */
+function startCollector(db, port = 0) {
+  const child = spawn('taskset', ['-c', String(COLLECTOR_CORE), process.execPath, BIN, 'serve', '--port', String(port), '--db', db, '--origin', SITE], {
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let err = '';
+  child.stderr.on('data', (c) => (err += c));
+  return new Promise((resolveStart, reject) => {
+    let out = '';
+    child.stdout.on('data', (c) => {
+      out += c;
+      const match = /listening on (http:\/\/\S+)/.exec(out);
+      if (match) resolveStart({ child, url: match[1], port: Number(new URL(match[1]).port) });
+    });
+    child.on('exit', (code, signal) => reject(new Error(`collector exited (${code ?? signal}) before listening: ${err}`)));
+  });
+}
+
+const stopped = (child, signal = 'SIGTERM') =>
+  new Promise((done) => {
+    if (child.exitCode !== null || child.signalCode !== null) return done(child.exitCode);
+    child.once('exit', (code, sig) => done(code ?? sig));
+    child.kill(signal);
+  });
+
+/** A fresh database per run: a SQLite file, or a new PostgreSQL database. */
+async function freshDb(engine, name, pgBase) {
+  if (engine === 'sqlite') {
+    const file = join(ROOT, '.tmp/bench', `${name}.sqlite`);
+    for (const suffix of ['', '-wal', '-shm']) rmSync(file + suffix, { force: true });
+    return {
+      db: file,
+      async count() {
+        const db = new Database(file, { readonly: true });
+        try {
+          return db.prepare('SELECT count(*) AS n FROM receipts').get().n;
+        } finally {
+          db.close();
+        }
+      },
+    };
+  }
+  const admin = new pg.Client({ connectionString: pgBase });
+  await admin.connect();
+  const dbName = `cg_bench_${name.replace(/\W/g, '_')}_${Date.now()}`;
+  await admin.query(`CREATE DATABASE ${dbName}`);
+  await admin.end();
+  const url = new URL(pgBase);
+  url.pathname = `/${dbName}`;
+  return {
+    db: url.toString(),
+    async count() {
+      const client = new pg.Client({ connectionString: url.toString() });
+      await client.connect();
+      try {
+        return Number((await client.query('SELECT count(*) AS n FROM receipts')).rows[0].n);
+      } finally {
+        await client.end();
+      }
+    },
+  };
+}
+
+async function throughput(engine, pgBase) {
+  const store = await freshDb(engine, `${engine}-throughput`, pgBase);
+  const { child, url } = await startCollector(store.db);
+  const run = (duration) =>
+    new Promise((done, fail) => {
+      autocannon(
+        {
+          url: `${url}/receipts`,
+          connections: CONNECTIONS,
+          duration,
+          method: 'POST',
+          headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8' },
+          // A new receipt (new consent ID) for every request: every one is a real insert.
+          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(receipt()) }) }],
+        },
+        (error, result) => (error ? fail(error) : done(result)),
+      );
+    });
+  await run(2); // warm-up: JIT, the database's caches and files
+  const warm = await store.count();
+  const result = await run(DURATION);
+  await stopped(child);
+  const rows = (await store.count()) - warm;
+  return {
+    engine,
+    connections: CONNECTIONS,
+    durationS: DURATION,
+    receiptsPerS: Math.round(result.requests.average),
+    p50ms: result.latency.p50,
+    p99ms: result.latency.p99,
+    maxMs: result.latency.max,
+    requests: result.requests.total,
+    status2xx: result['2xx'],
+    non2xx: result.non2xx,
+    errors: result.errors,
+    timeouts: result.timeouts,
+    rowsStored: rows,
+  };
+}
+
+/** The SDK's queue, from what ships (dist/index.mjs), one per visitor with its own storage. */
+async function crash(engine, pgBase) {
+  const { createReceiptQueue } = await import(join(ROOT, 'dist/index.mjs'));
+  const store = await freshDb(engine, `${engine}-crash`, pgBase);
+  let collector = await startCollector(store.db);
+  const endpoint = `${collector.url}/receipts`;
+  const memoryStorage = () => {
+    const map = new Map();
+    return { getItem: (k) => map.get(k) ?? null, setItem: (k, v) => void map.set(k, String(v)), removeItem: (k) => void map.delete(k) };
+  };
+  const visitors = Array.from({ length: VISITORS }, () => ({
+    id: randomUUID(),
+    queue: createReceiptQueue({
+      endpoint,
+      storage: memoryStorage(),
+      storageKey: 'consentgate-receipts',
+      headers: { Origin: SITE },
+      retry: { baseMs: 250, maxMs: 2000 },
+      beacon: () => false,
+    }),
+  }));
+  // Quiet the SDK's console reporting of failed sends while the collector is down.
+  const { error: logError, warn: logWarn } = console;
+  console.error = () => undefined;
+  console.warn = () => undefined;
+
+  let made = 0;
+  const started = Date.now();
+  const spread = 6000; // each visitor's decisions fall at random times in the first 6 s
+  const decisions = visitors.flatMap((visitor) =>
+    Array.from({ length: DECISIONS }, () => Math.random() * spread)
+      .sort((a, b) => a - b)
+      .map((at, i) => ({ visitor, seq: i + 1, at })),
+  );
+  const timers = decisions.map(
+    ({ visitor, seq, at }) =>
+      new Promise((done) =>
+        setTimeout(() => {
+          visitor.queue.add(receipt(visitor.id, seq, new Date()));
+          made++;
+          done();
+        }, at),
+      ),
+  );
+  // Mid-run: SIGKILL (no clean shutdown, requests in flight die), then restart on the same port.
+  await new Promise((r) => setTimeout(r, 2500));
+  const beforeKill = await store.count().catch(() => null);
+  await stopped(collector.child, 'SIGKILL');
+  const killedAt = Date.now() - started;
+  await new Promise((r) => setTimeout(r, RESTART_MS));
+  collector = await startCollector(store.db, collector.port);
+  const restartedAt = Date.now() - started;
+  await Promise.all(timers);
+  // Let the queues' own retry timers deliver everything (at most 60 s).
+  const deadline = Date.now() + 60_000;
+  while (visitors.some((v) => v.queue.pending().length) && Date.now() < deadline) await new Promise((r) => setTimeout(r, 200));
+  const settledAt = Date.now() - started;
+  console.error = logError;
+  console.warn = logWarn;
+  const pending = visitors.reduce((n, v) => n + v.queue.pending().length, 0);
+  const stats = visitors.reduce((sum, v) => {
+    const s = v.queue.stats();
+    for (const key of Object.keys(s)) sum[key] = (sum[key] ?? 0) + s[key];
+    return sum;
+  }, {});
+  await stopped(collector.child);
+  const rows = await store.count();
+  return { engine, visitors: VISITORS, receiptsMade: made, rowsStored: rows, lost: made - rows, pending, ...stats, rowsBeforeKill: beforeKill, killedAtMs: killedAt, restartedAtMs: restartedAt, allAckedAtMs: settledAt };
+}
+
+async function main() {
+  for (const file of [BIN, join(ROOT, 'server/dist/cli.mjs'), join(ROOT, 'dist/index.mjs')])
+    if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm run bench:collector does)`);
+  mkdirSync(join(ROOT, '.tmp/bench'), { recursive: true });
+  let cluster = null;
+  let pgBase = process.env.CONSENTGATE_BENCH_PG_URL;
+  let pgVersion = null;
+  if (ENGINES.includes('postgres') && !pgBase) {
+    cluster = await startCluster({ core: COLLECTOR_CORE });
+    pgBase = cluster.url;
+  }
+  const results = { throughput: [], crash: [] };
+  try {
+    if (pgBase) {
+      const client = new pg.Client({ connectionString: pgBase });
+      await client.connect();
+      pgVersion = (await client.query('SHOW server_version')).rows[0].server_version;
+      await client.end();
+    }
+    for (const engine of ENGINES) {
+      console.log(`\n== ${engine}: throughput (${DURATION} s, ${CONNECTIONS} connections)`);
+      const t = await throughput(engine, pgBase);
+      console.log(t);
+      results.throughput.push(t);
+      console.log(`== ${engine}: crash (${VISITORS} visitors × ${DECISIONS} decisions, SIGKILL at 2.5 s, restart after ${RESTART_MS} ms)`);
+      const c = await crash(engine, pgBase);
+      console.log(c);
+      results.crash.push(c);
+    }
+  } finally {
+    cluster?.stop();
+  }
+  const sqliteVersion = new Database(':memory:').prepare('SELECT sqlite_version() AS v').get().v;
+  results.machine = {
+    cpu: `${cpus().length} × ${cpus()[0].model}`,
+    memoryGB: Math.round(totalmem() / 2 ** 30),
+    node: process.version,
+    sqlite: sqliteVersion,
+    postgres: pgVersion,
+    kernel: execFileSync('uname', ['-r']).toString().trim(),
+    date: new Date().toISOString(),
+  };
+  writeFileSync(join(ROOT, '.tmp/bench/collector.json'), JSON.stringify(results, null, 2) + '\n');
+  console.log('\nmachine', results.machine);
+  console.log('\n| engine | receipts/s | p50 ms | p99 ms | errors + non-2xx | 201s | rows stored |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- |');
+  for (const t of results.throughput) console.log(`| ${t.engine} | ${t.receiptsPerS} | ${t.p50ms} | ${t.p99ms} | ${t.errors + t.non2xx} | ${t.status2xx} | ${t.rowsStored} |`);
+  console.log('\n| engine | receipts made | rows stored | lost | sent | resent | acked | dropped |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
+  for (const c of results.crash) console.log(`| ${c.engine} | ${c.receiptsMade} | ${c.rowsStored} | ${c.lost} | ${c.sent} | ${c.resent} | ${c.acked} | ${c.dropped} |`);
+  const lost = results.crash.reduce((n, c) => n + c.lost + c.pending, 0);
+  // Rows may exceed the 201s by at most one request per connection: those in flight when autocannon
+  // stopped were stored, their answers not counted.
+  const mismatch = results.throughput.some((t) => t.rowsStored < t.status2xx || t.rowsStored - t.status2xx > t.connections || t.errors + t.non2xx > 0);
+  if (lost || mismatch) {
+    console.error(`\nFAILED: ${lost} receipt(s) lost or pending${mismatch ? '; throughput run had errors, or rows and 201s differ by more than the requests in flight' : ''}`);
+    process.exitCode = 1;
+  }
+}
+
+// This process (autocannon, the simulated visitors) on core 0; the collector and its database on core 1.
+if (process.env.CONSENTGATE_BENCH_PINNED !== '1') {
+  const child = spawn('taskset', ['-c', String(DRIVER_CORE), process.execPath, fileURLToPath(import.meta.url)], {
+    stdio: 'inherit',
+    env: { ...process.env, CONSENTGATE_BENCH_PINNED: '1' },
+  });
+  child.on('exit', (code) => process.exit(code ?? 1));
+} else {
+  await main();
+}
