@@ -330,3 +330,36 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
     });
   });
 });
+
+describe('collector over HTTP when the database fails', () => {
+  it('answers 503 with Retry-After (the SDK keeps the receipt and retries), and /health says so', async () => {
+    const database = await testDatabase('sqlite');
+    const store = await database.open();
+    await store.migrate();
+    // The real store, with its writes failing as a full disk or a lost PostgreSQL connection would.
+    const failing: ReceiptStore = Object.assign(Object.create(store), {
+      put: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')),
+      ping: async () => false,
+    });
+    const logged: string[] = [];
+    const collector = createCollector(failing, { origins: [SITE], log: (m) => logged.push(m) });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+    try {
+      const receipt = makeReceipt();
+      const response = await fetch(`${base}/receipts`, { method: 'POST', body: JSON.stringify(receipt), headers: { Origin: SITE, 'Content-Type': 'text/plain' } });
+      expect(response.status).toBe(503);
+      expect(response.headers.get('retry-after')).toBe('5');
+      expect(response.headers.get('access-control-allow-origin')).toBe(SITE);
+      expect(await response.json()).toEqual({ error: 'storage unavailable: retry later' });
+      expect(logged).toEqual([`storing ${receiptKey(receipt)} failed: SQLITE_FULL: database or disk is full`]);
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, engine: 'sqlite' });
+      expect(await database.count()).toBe(0);
+    } finally {
+      await collector.close(100);
+      await database.dispose();
+    }
+  });
+});
