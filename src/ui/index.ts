@@ -107,7 +107,13 @@ export function mountUi(options: MountUiOptions): UiHandle {
         title: t('consentCookieTitle'),
         provider: t('consentCookieProvider'),
         switchable: false,
-        cookies: [{ name: c.policy.cookieName, purpose: t('consentCookiePurpose'), lifetime: `${c.policy.lifetimeDays} days` }],
+        cookies: [
+          { name: c.policy.cookieName, purpose: t('consentCookiePurpose'), lifetime: `${c.policy.lifetimeDays} days` },
+          // The receipt queue (receipts/queue.ts): entries leave it once the collector has them.
+          ...(c.receipts
+            ? [{ name: c.policy.cookieName + ':receipts', storage: 'localStorage' as const, purpose: t('consentCookiePurpose'), lifetime: `${c.receipts.maxAgeDays ?? 30} days` }]
+            : []),
+        ],
       });
     for (const cat of c.categories) for (const s of cat.services) add({ ...catalog?.byId(s.id), ...s, category: cat.id });
     catalog?.list().forEach(add);

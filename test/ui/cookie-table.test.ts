@@ -88,6 +88,15 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
     expect(rowsOf(ads)).toContainEqual(['acme_id', 'Acme Inc.', 'Ad measurement', '90 days', 'Persistent']);
   });
 
+  it('declares the receipt queue in localStorage too when receipts are on', () => {
+    setup({ receipts: { endpoint: '/receipts', maxAgeDays: 14 } }, { html: PAGE });
+    const slot = document.querySelector('[data-consentgate-cookie-table]') as HTMLElement;
+    expect(rowsOf(within(slot).getByRole('table', { name: 'Necessary' }))).toEqual([
+      ['consentgate', 'This website', 'Keeps your cookie choices and when you made them.', '365 days', 'Persistent'],
+      ['consentgate:receipts', 'This website', 'Keeps your cookie choices and when you made them.', '14 days', 'Persistent'],
+    ]);
+  });
+
   it('fills every marked element, in the page language', () => {
     setup({ language: 'de' }, { html: PAGE + '<aside data-consentgate-cookie-table></aside>' });
     const slots = document.querySelectorAll('[data-consentgate-cookie-table]');

@@ -29,7 +29,8 @@ describe('UI byte size (gzip, minified)', () => {
     const components = await build('.tmp/ui-size-components.js');
     const withTexts = await build('.tmp/ui-size.js');
     console.info(`UI gzip: components + CSS ${components} B; + English texts ${withTexts} B`);
-    expect(components).toBeLessThanOrEqual(6200);
+    // 6200 until the cookie declaration listed the receipt queue (issue 7), +3 B.
+    expect(components).toBeLessThanOrEqual(6220);
     expect(withTexts).toBeLessThanOrEqual(7300);
   }, 60_000);
 });
