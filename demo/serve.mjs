@@ -7,9 +7,13 @@
  * asks for them itself once the visitor allows them. Offline they simply fail to load; the
  * console (the config sets `debug: true`) and the SPA's panel show what ConsentGate held and let go.
  *
+ * Proof of consent: the reference collector (server/) answers under /collector/ on the same origin
+ * (`receipts.endpoint` is "/collector/receipts"), storing receipts in a SQLite file
+ * ($CONSENTGATE_DB, else .tmp/demo-receipts.sqlite); its read side takes the token "demo".
+ *
  * Port: $PORT, else the first free port from 5173.
  */
-import { readFile, stat } from 'node:fs/promises';
+import { mkdir, readFile, stat } from 'node:fs/promises';
 import { createServer } from 'node:http';
 import { extname, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -17,6 +21,8 @@ import { fileURLToPath } from 'node:url';
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const DEMO = resolve(ROOT, 'demo');
 const DIST = resolve(ROOT, 'dist');
+const COLLECTOR = '/collector';
+export const DEMO_READ_TOKEN = 'demo';
 
 const TYPES = {
   '.html': 'text/html; charset=utf-8',
@@ -57,9 +63,29 @@ async function lookup(pathname) {
   return null;
 }
 
-/** Starts the demo server; `port: 0` picks any free port. Resolves with `{ url, port, close }`. */
-export async function startDemoServer({ port = 5173, host = '127.0.0.1', tries = 50 } = {}) {
+/** The collector's store (a SQLite file); the collector itself starts once the port, so the origin, is known. */
+async function openReceipts(db) {
+  const { createCollector, openStore } = await import('../server/dist/index.mjs');
+  await mkdir(resolve(db, '..'), { recursive: true });
+  const store = await openStore(db);
+  await store.migrate();
+  return { store, start: (origins) => createCollector(store, { origins, readToken: DEMO_READ_TOKEN }) };
+}
+
+/**
+ * Starts the demo server; `port: 0` picks any free port. `receiptsDb`: the collector's SQLite file.
+ * Resolves with `{ url, port, close }`.
+ */
+export async function startDemoServer({ port = 5173, host = '127.0.0.1', tries = 50, receiptsDb = process.env.CONSENTGATE_DB ?? resolve(ROOT, '.tmp', 'demo-receipts.sqlite') } = {}) {
+  const receipts = await openReceipts(receiptsDb);
+  let collector = null;
   const server = createServer(async (req, res) => {
+    if (req.url === COLLECTOR || req.url?.startsWith(COLLECTOR + '/')) {
+      if (!collector) return void res.writeHead(503).end();
+      req.url = req.url.slice(COLLECTOR.length) || '/';
+      collector.server.emit('request', req, res);
+      return;
+    }
     let pathname;
     try {
       pathname = decodeURIComponent(new URL(req.url ?? '/', 'http://demo').pathname);
@@ -92,21 +118,31 @@ export async function startDemoServer({ port = 5173, host = '127.0.0.1', tries =
     }
   }
   const actual = server.address().port;
+  // Receipts come from this origin, under whichever name the visitor opened.
+  collector = receipts.start([`http://localhost:${actual}`, `http://127.0.0.1:${actual}`, `http://${host}:${actual}`]);
   return {
     port: actual,
     url: `http://${host === '127.0.0.1' ? 'localhost' : host}:${actual}/`,
-    close: () => new Promise((ok) => server.close(() => ok())),
+    receiptsDb,
+    close: async () => {
+      await new Promise((ok) => server.close(() => ok()));
+      await receipts.store.close();
+    },
   };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const fromEnv = process.env.PORT ? Number(process.env.PORT) : undefined;
-  const { url } = await startDemoServer(fromEnv === undefined ? {} : { port: fromEnv, tries: 1 });
+  const { url, receiptsDb } = await startDemoServer(fromEnv === undefined ? {} : { port: fromEnv, tries: 1 });
   console.log(`Larkspur Health demo (ConsentGate) at ${url}`);
   console.log(`  home with the Opt Out link:  ${url}`);
   console.log(`  blog with embeds:            ${url}blog.html`);
   console.log(`  privacy policy + cookies:    ${url}privacy.html`);
   console.log(`  sensitive page:              ${url}conditions/type-2-diabetes.html`);
   console.log(`  SPA (npm import):            ${url}spa/`);
+  console.log(`Consent receipts (SQLite ${receiptsDb}), read token "${DEMO_READ_TOKEN}":`);
+  const today = new Date().toISOString().slice(0, 10);
+  console.log(`  curl -H 'Authorization: Bearer ${DEMO_READ_TOKEN}' '${url}collector/stats?from=${today}&to=${today}'`);
+  console.log(`  curl -H 'Authorization: Bearer ${DEMO_READ_TOKEN}' '${url}collector/export?from=${today}&to=${today}&format=csv'`);
   console.log('Ctrl+C to stop.');
 }

@@ -2,15 +2,22 @@
  * The demo (`npm run demo`) in Chromium: the Larkspur Health site on the script tag + JSON config,
  * and the SPA on the npm import. Third-party requests are answered by the harness, never the network.
  */
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startDemoServer } from '../../demo/serve.mjs';
+import { DEMO_READ_TOKEN, startDemoServer } from '../../demo/serve.mjs';
 import { trackerRuns, withPage } from '../_util/chromium';
 
 let demo: Awaited<ReturnType<typeof startDemoServer>>;
+const dir = mkdtempSync(join(tmpdir(), 'cg-demo-'));
 beforeAll(async () => {
-  demo = await startDemoServer({ port: 0 });
+  demo = await startDemoServer({ port: 0, receiptsDb: join(dir, 'receipts.sqlite') });
 });
-afterAll(() => demo?.close());
+afterAll(async () => {
+  await demo?.close();
+  rmSync(dir, { recursive: true, force: true });
+});
 
 const url = (path: string) => new URL(path, demo.url).href;
 const GA = 'https://www.googletagmanager.com/gtag/js?id=G-LARKSPUR01';
@@ -29,6 +36,14 @@ describe('demo site (script tag + demo/consentgate.config.json)', () => {
       await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 3);
       await page.waitForTimeout(300);
       expect([...(await trackerRuns(page))].sort()).toEqual([META, GA, LINKEDIN].sort());
+      // The decision's receipt is in the demo's own collector (same origin, /collector/).
+      const today = new Date().toISOString().slice(0, 10);
+      await expect
+        .poll(async () => {
+          const response = await fetch(url(`/collector/stats?from=${today}&to=${today}`), { headers: { Authorization: `Bearer ${DEMO_READ_TOKEN}` } });
+          return response.json();
+        })
+        .toEqual([{ day: today, decision: 'accept-all', count: 1 }]);
 
       await page.goto(url('/conditions/type-2-diabetes.html'));
       await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 1);
