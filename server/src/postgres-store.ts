@@ -18,16 +18,29 @@ const MIGRATION_LOCK = 0x43476d69;
 
 const COLUMNS = `id, decided_at, origin, received_at, receipt`;
 
+/** Most receipts in one INSERT, and most INSERTs at once (of the pool's connections). */
+const BATCH = 256;
+const BATCHES = 4;
+
+interface Pending {
+  entry: NewReceipt;
+  resolve: (result: PutResult) => void;
+  reject: (error: unknown) => void;
+}
+
 /**
  * PostgreSQL through a `pg` Pool, parameterized queries only, named (prepared once per connection).
- * A put is `INSERT … ON CONFLICT DO NOTHING`, then, only when nothing was inserted, a read of what
+ * Puts are `INSERT … ON CONFLICT DO NOTHING`, then, only for what was not inserted, a read of what
  * the key holds: the unique constraint decides between two concurrent senders, not the collector.
  */
 export class PostgresStore implements ReceiptStore {
   readonly engine = 'postgres' as const;
   private readonly pool: pg.Pool;
 
-  constructor(url: string, options: { max?: number } = {}) {
+  private readonly batches: number;
+
+  constructor(url: string, options: { max?: number; batches?: number } = {}) {
+    this.batches = options.batches ?? BATCHES;
     this.pool = new pg.Pool({
       connectionString: url,
       max: options.max ?? 10,
@@ -66,23 +79,81 @@ export class PostgresStore implements ReceiptStore {
     }
   }
 
-  async put(entry: NewReceipt): Promise<PutResult> {
-    const { receipt } = entry;
-    const inserted = await this.pool.query({
-      name: 'cg_insert',
+  /**
+   * Group commit, as in SQLite: receipts that arrive while the database is busy go in one
+   * `INSERT … SELECT FROM unnest(…)` of up to BATCH rows, one statement and one commit for all. At
+   * most BATCHES statements run at once; a receipt that finds one free goes alone, at once.
+   */
+  put(entry: NewReceipt): Promise<PutResult> {
+    return new Promise((resolve, reject) => {
+      this.waiting.push({ entry, resolve, reject });
+      this.dispatch();
+    });
+  }
+
+  private waiting: Pending[] = [];
+  private running = 0;
+
+  private dispatch(): void {
+    while (this.running < this.batches && this.waiting.length) {
+      const batch = this.waiting.splice(0, BATCH);
+      this.running++;
+      this.putBatch(batch.map((b) => b.entry)).then(
+        (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
+        (error: unknown) => batch.forEach((b) => b.reject(error)),
+      ).finally(() => {
+        this.running--;
+        this.dispatch();
+      });
+    }
+  }
+
+  private async putBatch(entries: NewReceipt[]): Promise<PutResult[]> {
+    const column = <T>(get: (e: NewReceipt) => T) => entries.map(get);
+    const inserted = await this.pool.query<{ consent_id: string; seq: number; receipt: string }>({
+      name: 'cg_insert_batch',
       text: `INSERT INTO receipts (consent_id, seq, decided_at, decision, method, policy_version, origin, received_at, receipt)
-             VALUES ($1, $2, $3, $4, $5, $6, $7, $8, $9) ON CONFLICT (consent_id, seq) DO NOTHING`,
-      values: [receipt.consentId, receipt.seq, normalizedTime(receipt.decidedAt), receipt.decision, receipt.method, receipt.policyVersion, entry.origin, entry.receivedAt, entry.canonical],
+             SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+             ON CONFLICT (consent_id, seq) DO NOTHING
+             RETURNING consent_id, seq, receipt`,
+      values: [
+        column((e) => e.receipt.consentId),
+        column((e) => e.receipt.seq),
+        column((e) => normalizedTime(e.receipt.decidedAt)),
+        column((e) => e.receipt.decision),
+        column((e) => e.receipt.method),
+        column((e) => e.receipt.policyVersion),
+        column((e) => e.origin),
+        column((e) => e.receivedAt),
+        column((e) => e.canonical),
+      ],
     });
-    if (inserted.rowCount === 1) return { status: 'stored' };
-    const existing = await this.pool.query<{ receipt: string }>({
-      name: 'cg_existing',
-      text: 'SELECT receipt FROM receipts WHERE consent_id = $1 AND seq = $2',
-      values: [receipt.consentId, receipt.seq],
+    const key = (consentId: string, seq: number) => `${consentId}#${seq}`;
+    // What this statement inserted, by key; for the rest, what the key already held.
+    const insertedNow = new Map(inserted.rows.map((r) => [key(r.consent_id, r.seq), r.receipt]));
+    const others = entries.filter((e) => !insertedNow.has(key(e.receipt.consentId, e.receipt.seq)));
+    const held = new Map<string, string>();
+    if (others.length) {
+      const existing = await this.pool.query<{ consent_id: string; seq: number; receipt: string }>({
+        name: 'cg_existing_batch',
+        text: `SELECT r.consent_id, r.seq, r.receipt FROM receipts r JOIN unnest($1::uuid[], $2::int[]) AS k(consent_id, seq) USING (consent_id, seq)`,
+        values: [others.map((e) => e.receipt.consentId), others.map((e) => e.receipt.seq)],
+      });
+      for (const r of existing.rows) held.set(key(r.consent_id, r.seq), r.receipt);
+    }
+    // The same key twice in one batch: one row went in; the entry with its content is the one stored.
+    const claimed = new Set<string>();
+    return entries.map((e): PutResult => {
+      const k = key(e.receipt.consentId, e.receipt.seq);
+      const now = insertedNow.get(k);
+      if (now !== undefined && now === e.canonical && !claimed.has(k)) {
+        claimed.add(k);
+        return { status: 'stored' };
+      }
+      const stored = now ?? held.get(k);
+      if (stored === undefined) throw new Error(`receipt ${k} neither inserted nor found`);
+      return stored === e.canonical ? { status: 'duplicate' } : { status: 'conflict', stored };
     });
-    const stored = existing.rows[0]?.receipt;
-    if (stored === undefined) throw new Error(`receipt ${receipt.consentId}#${receipt.seq} neither inserted nor found`);
-    return stored === entry.canonical ? { status: 'duplicate' } : { status: 'conflict', stored };
   }
 
   async lookup(consentId: string): Promise<StoredReceipt[]> {

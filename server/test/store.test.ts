@@ -1,6 +1,7 @@
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { dayRange } from '../src/dates';
 import { migrations } from '../src/migrations';
+import { PostgresStore } from '../src/postgres-store';
 import type { ReceiptStore, StoredReceipt, TimeRange } from '../src/store';
 import { canonicalJson } from '../src/validate';
 import { ENGINES, testDatabase, type TestDatabase } from './_util/engines';
@@ -124,6 +125,31 @@ describe.each(ENGINES)('%s store', (engine) => {
   it('answers ping and counts', async () => {
     expect(await store.ping()).toBe(true);
     expect(await store.count()).toBe(await database.count());
+  });
+});
+
+describe('postgres batches', () => {
+  it('the same key twice in one INSERT: one stored, the same content a duplicate, another a conflict', async () => {
+    const database = await testDatabase('postgres');
+    // One statement at a time: the first put goes alone, the next ones wait and go together.
+    const store = new PostgresStore(database.db, { batches: 1 });
+    try {
+      await store.migrate();
+      const receipt = makeReceipt();
+      const other = makeReceipt();
+      const results = await Promise.all([
+        store.put(entry(other)),
+        store.put(entry(receipt)),
+        store.put(entry(receipt)),
+        store.put(entry({ ...receipt, method: 'api' })),
+        store.put(entry(other)),
+      ]);
+      expect(results.map((r) => r.status)).toEqual(['stored', 'stored', 'duplicate', 'conflict', 'duplicate']);
+      expect(await database.count()).toBe(2);
+    } finally {
+      await store.close();
+      await database.dispose();
+    }
   });
 });
 
