@@ -29,18 +29,21 @@ function slimRegistry() {
 }
 
 /**
- * The app needs of the registry what runs on every page: patterns and categories (the full catalog
- * it hands the guards), cookie names and storage kinds (cleanup), `consentApi` (vendor consent),
+ * The app needs of the registry what runs on every page: categories, cookie names and storage
+ * kinds (cleanup), `consentApi` (vendor consent),
  * titles, providers and `embed` (placeholders, the preferences' rows). The prose and the links —
  * descriptions, cookie purposes and lifetimes, privacy-policy and opt-out URLs — only show in the
  * preferences and the cookie declaration: they go to `consentgate-registry.js`, which the app
  * loads the first time one of those shows (src/blocking/registry-details.ts). A first visit that
  * only answers the banner skips them (~2.4 KB gzip). Anything not listed here stays in the app, so
- * a new registry field is never missing where it is needed at once.
+ * a new registry field is never missing where it is needed at once. The URL patterns are not in the
+ * app at all: the boot has them and hands them over (embed-app.ts), so they ship once (~0.9 KB gzip).
  * The registry stays one JSON file in the repo; the split happens here, at build time.
  */
 const REGISTRY_FILE = 'consentgate-registry.js';
 const DETAIL_FIELDS = ['description', 'privacyPolicyUrl', 'optOutUrl'];
+/** In the app, dropped altogether: the boot has the URL patterns and hands them over (embed-app.ts). */
+const BOOT_FIELDS = ['domains'];
 const COOKIE_DETAIL_FIELDS = ['purpose', 'lifetime'];
 function splitRegistry() {
   let details = null;
@@ -56,7 +59,7 @@ function splitRegistry() {
         const d = only(s, DETAIL_FIELDS);
         if (s.cookies?.some((k) => COOKIE_DETAIL_FIELDS.some((f) => f in k))) d.cookies = s.cookies.map((k) => only(k, ['name', ...COOKIE_DETAIL_FIELDS]));
         if (Object.keys(d).length) details[s.id] = d;
-        return { ...without(s, DETAIL_FIELDS), ...(s.cookies && { cookies: s.cookies.map((k) => without(k, COOKIE_DETAIL_FIELDS)) }) };
+        return { ...without(s, [...DETAIL_FIELDS, ...BOOT_FIELDS]), ...(s.cookies && { cookies: s.cookies.map((k) => without(k, COOKIE_DETAIL_FIELDS)) }) };
       });
       return { code: JSON.stringify({ ...data, services }), map: null };
     },

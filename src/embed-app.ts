@@ -6,7 +6,10 @@
  *
  * Loaded twice (or without the boot), it does nothing but say so.
  */
+import type { RegistryService } from './blocking/catalog';
 import { detailsOnDemand, loadRegistryDetails, REGISTRY_FILE, type DetailsReceiver } from './blocking/registry-details';
+// This build's copy has no URL patterns (rollup.config.mjs): they come from the boot, which has them.
+import registry from './blocking/service-registry.json';
 import type { BootHandOver } from './embed';
 import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
@@ -29,6 +32,11 @@ function start(): void {
   if (boot.started) return;
   boot.started = true;
   if (boot.version !== VERSION) logWarning(`consentgate.js ${boot.version} loaded consentgate-app.js ${VERSION}: serve both from the same release.`);
+  // A boot without the patterns (an older release) would leave the app unable to tell a tracker:
+  // stay held (fail closed) rather than release what the guards cannot recognise.
+  if (!boot.registry) return logError(`consentgate.js ${boot.version} cannot run consentgate-app.js ${VERSION}: serve both from the same release.`);
+  const patterns = new Map(boot.registry.services.map((s) => [s.id, s.domains]));
+  const services = (registry.services as readonly RegistryService[]).map((s) => ({ ...s, domains: patterns.get(s.id) ?? [] }));
   boot.config.then(
     (config) => {
       // No config (none found, or it failed to load): the boot already said why; everything stays held.
@@ -37,7 +45,7 @@ function start(): void {
         // The registry's details (descriptions, cookie purposes, links) come from a file next to
         // this one, with the same nonce, the first time the preferences or a declaration show.
         const load = () => loadRegistryDetails(boot, new URL(REGISTRY_FILE, self?.src || location.href).href, { nonce: self?.nonce, crossOrigin: self?.crossOrigin });
-        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, catalogDetails: (catalog) => detailsOnDemand(catalog, load) }));
+        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, registry: { services }, catalogDetails: (catalog) => detailsOnDemand(catalog, load) }));
       } catch (error) {
         logError('Start-up failed; every non-necessary category stays blocked.', error);
       }

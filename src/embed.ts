@@ -18,8 +18,10 @@
 // Not from './blocking' (index.ts): the boot takes only the guards' modules, without the release
 // code (the app's connectBlocking attaches it with the policy). The build gives it a slim registry
 // copy (id, category, domains: see rollup.config.mjs).
+import type { ServiceRegistry } from './blocking/catalog';
 import { installGuardsForConfig } from './blocking/install-for-config';
 import type { Blocking } from './blocking/install';
+import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
 import type { ChangeListener, ConsentChoices, ConsentGate } from './types';
@@ -41,6 +43,8 @@ export interface BootHandOver {
   readonly blocking: Blocking;
   /** `data-region`, or the last `setRegion()` called before the app took over. */
   readonly region: string | undefined;
+  /** The registry's patterns (id, category, domains): shipped once, here; the app's copy has none. */
+  readonly registry: ServiceRegistry;
   /** Set by the first app that starts, so a second copy of the app does nothing. */
   started: boolean;
   /** The app's API: the facade forwards to it from now on and replays what was queued. */
@@ -143,6 +147,7 @@ function createFacade(config: Promise<unknown>, blocking: Blocking, initialRegio
     version: VERSION,
     config,
     blocking,
+    registry: registry as ServiceRegistry,
     get region() {
       return region;
     },

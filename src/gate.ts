@@ -1,4 +1,5 @@
 import { connectBlocking, createServiceCatalog, installBlockingForConfig, type Blocking, type ServiceCatalog } from './blocking';
+import type { ServiceRegistry } from './blocking/catalog';
 // The script tag's app gets this without the details (loaded by `catalogDetails`): see rollup.config.mjs.
 import registry from './blocking/service-registry.json';
 import { ConsentGateConfigError, resolveConfig, validateConfig, type ResolvedConfig } from './config';
@@ -40,6 +41,8 @@ export interface ConsentGateOptions {
 
 /** `startConsentGate`'s options beyond the public ones: what only the script tag's app passes. */
 export interface StartOptions extends ConsentGateOptions {
+  /** The registry to use instead of the bundled one (the script tag's app: its copy plus the boot's patterns). */
+  registry?: ServiceRegistry;
   /**
    * The UI catalog's `details()` for this catalog: the app's build leaves the registry's
    * descriptions, cookie purposes and lifetimes and links out, and loads them the first time the
@@ -156,7 +159,7 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
     connectGoogleConsentMode(manager, null);
     return createPublicApi(manager, problems);
   }
-  const catalog = createServiceCatalog({ registry, configCategories: config.categories, useRegistry: config.blocking.registry });
+  const catalog = createServiceCatalog({ registry: options.registry ?? registry, configCategories: config.categories, useRegistry: config.blocking.registry });
   // Sensitive pages first: a restricted category must already be off when blocking first releases.
   connectSensitivePages(manager, config);
   connectBlocking(manager, blocking, { catalog, reloadOnWithdraw: config.blocking.reloadOnWithdraw });

@@ -188,6 +188,27 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
     });
   });
 
+  it('an app served with a boot from an older release (no registry patterns to hand over) stays held and says why', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      // The hand-over of a boot that predates the patterns hand-over: no `registry`.
+      const oldBoot = `<script>
+        window.__attached = false;
+        var handOver = { version: '0.0.9', started: false, region: undefined, config: Promise.resolve({ policy: { version: '1' }, categories: [{ id: 'necessary', required: true }] }),
+          blocking: {}, attach: function () { window.__attached = true; } };
+        window.ConsentGate = {}; Object.defineProperty(window.ConsentGate, Symbol.for('consentgate.boot'), { value: handOver });
+      </script>`;
+      server.setPage('/old-boot.html', page(oldBoot + '<script src="/dist/consentgate-app.js"></script>'));
+      await p.goto(server.url('/old-boot.html'));
+      await p.waitForLoadState('load');
+      await p.waitForTimeout(200);
+      expect(console.filter((l) => l.startsWith('error: [ConsentGate]'))).toEqual([
+        expect.stringMatching(/^error: \[ConsentGate\] consentgate\.js 0\.0\.9 cannot run consentgate-app\.js .*: serve both from the same release\.$/),
+      ]);
+      expect(await p.evaluate(() => (window as unknown as { __attached: boolean }).__attached)).toBe(false);
+    });
+  });
+
   it('holds every tracker from the first byte, through a slow config URL, until the visitor accepts; a returning visitor runs them at once', async () => {
     await withPage(async ({ page: p, server, requests }) => {
       const config = { ...CONFIG, categories: [...CONFIG.categories], googleConsentMode: { enabled: true } };

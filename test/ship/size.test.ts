@@ -26,8 +26,9 @@ const UI = 'dist/consentgate-ui.js';
  * grows while the work to reach the budget goes on; the gap to the budget is printed on every run.
  */
 const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
-// total: 35_350 until proof-of-consent receipts (issue 7) added their queue to the app (+1.85 KB).
-const RATCHET = { boot: 8_750, total: 37_250, registry: 2_800 } as const;
+// total: 35_350, then +1.85 KB for the receipt queue (issue 7), then -0.93 KB when the app stopped
+// carrying its own copy of the registry's URL patterns (the boot hands them over).
+const RATCHET = { boot: 8_750, total: 36_100, registry: 2_800 } as const;
 
 const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;
 
