@@ -4,7 +4,7 @@ import { anyOf, bool, map, nul, num, obj, str } from '../config/rules';
 /**
  * The shape of a consent receipt (`ConsentReceipt` in `../types.ts`). The SDK builds receipts and
  * never checks them, so this tree ships to no visitor: the collector (server/) validates every
- * receipt with it, and `npm run schema` writes it out as `consentgate-receipt.schema.json`.
+ * receipt with it, and `npm run schema` writes it out as `server/receipt.schema.json`.
  * Stricter than the config rules: a receipt is evidence, so an unknown key is refused, not warned.
  */
 
@@ -17,7 +17,7 @@ const signal = obj(
     observed: anyOf('"1", "0", true, false or null', str({ re: /^.{0,16}$/, x: 'a short string' }), bool, nul),
     honored: bool,
     categories: idList,
-    reason: str({ re: /^[^]{0,500}$/, x: 'a reason of at most 500 characters' }),
+    reason: str({ re: /^[\s\S]{0,500}$/, x: 'a reason of at most 500 characters' }),
     overriddenByVisitor: idList,
   },
   { req: ['observed', 'honored', 'categories', 'reason'] },
