@@ -160,6 +160,9 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     }
     const parsed = parseReceipt(body);
     if (!parsed.ok) throw new HttpError(400, parsed.problems ? { error: parsed.error, problems: parsed.problems } : { error: parsed.error }, headers);
+    // A browser sets Origin to the page that sends: a receipt naming a page of another site is forged.
+    if (new URL(parsed.receipt.page).origin !== origin)
+      throw new HttpError(400, { error: `page ${parsed.receipt.page} is not on the sending origin ${origin}` }, headers);
     const key = receiptKey(parsed.receipt);
     let result;
     try {

@@ -122,6 +122,11 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
       await expectError(missing, 403, /^origin not allowed: the request has no Origin header/);
     });
 
+    it('a receipt naming a page of another site than its Origin: 400 (forged)', async () => {
+      const forged = makeReceipt({}, { page: 'https://other-clinic.example/pricing' });
+      await expectError(await send(forged), 400, `page https://other-clinic.example/pricing is not on the sending origin ${SITE}`);
+    });
+
     it('wrong method: 405 with Allow', async () => {
       for (const method of ['GET', 'PUT', 'DELETE', 'PATCH']) {
         const response = await fetch(`${base}/receipts`, { method, headers: { Origin: SITE } });
@@ -183,7 +188,7 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
   });
 
   it('sends CORS headers to the configured origins only, and answers their preflight', async () => {
-    const ok = await send(makeReceipt(), { Origin: OTHER_SITE });
+    const ok = await send(makeReceipt({}, { page: `${OTHER_SITE}/pricing` }), { Origin: OTHER_SITE });
     expect(ok.status).toBe(201);
     expect(ok.headers.get('access-control-allow-origin')).toBe(OTHER_SITE);
     expect(ok.headers.get('vary')).toBe('Origin');
