@@ -1,5 +1,11 @@
 #!/usr/bin/env node
 // The built CLI (server/dist, from server/src by `npm run build` at the repo root).
-import { main } from '../dist/cli.mjs';
-
-process.exitCode = await main();
+let cli;
+try {
+  cli = await import('../dist/cli.mjs');
+} catch (error) {
+  if (error?.code !== 'ERR_MODULE_NOT_FOUND' || !String(error.message).includes('dist/cli.mjs')) throw error;
+  console.error('consentgate-collector is not built yet: run `npm run build` at the repository root, then try again.');
+  process.exit(1);
+}
+process.exitCode = await cli.main();
