@@ -281,25 +281,15 @@ export type ReceiptDecision = 'accept-all' | 'reject-all' | 'partial' | 'withdra
  * record holds and where it was made; no IP address, no user agent. Identified by `consentId` +
  * `seq`: sending it twice stores it once.
  */
-export interface ConsentReceipt {
+export interface ConsentReceipt
+  extends Pick<ConsentRecord, 'seq' | 'method' | 'givenAt' | 'withdrawnAt' | 'policyVersion' | 'mode' | 'categories' | 'services' | 'signals'> {
   /** Receipt format version. */
   v: 1;
+  /** The record's `id`. */
   consentId: string;
-  /** The record's decision number: 1 for the first decision, +1 for each later one. */
-  seq: number;
   decision: ReceiptDecision;
-  method: ConsentMethod;
   /** When this decision was made (the record's `updatedAt`). */
   decidedAt: string;
-  /** When consent was first given. */
-  givenAt: string;
-  /** When consent was last withdrawn, if ever. */
-  withdrawnAt?: string;
-  policyVersion: string;
-  mode: ConsentMode;
-  categories: Record<string, boolean>;
-  services: Record<string, boolean>;
-  signals: ConsentRecord['signals'];
   /** Page the decision was made on: origin and path, never the query string or fragment. */
   page: string;
   /** Language the visitor was shown the texts in. */

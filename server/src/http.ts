@@ -1,6 +1,6 @@
 import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
-import { RECEIPT_UUID } from '../../src/receipts/receipt-rules';
+import { CONSENT_ID } from '../../src/consent/record';
 import { receiptKey } from '../../src/receipts/receipt';
 import { csvHeader, csvRow } from './csv';
 import { dayRange } from './dates';
@@ -206,7 +206,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
   const entry = ({ receipt, origin, receivedAt }: StoredReceipt) => ({ receivedAt, origin, receipt });
 
   async function lookup(res: ServerResponse, consentId: string): Promise<void> {
-    if (!RECEIPT_UUID.test(consentId)) throw new HttpError(400, { error: `expected a consent ID (UUID v4, lower case), got "${consentId}"` });
+    if (!CONSENT_ID.test(consentId)) throw new HttpError(400, { error: `expected a consent ID (UUID v4, lower case), got "${consentId}"` });
     const receipts = await store.lookup(consentId);
     if (!receipts.length) throw new HttpError(404, { error: `no receipts for consent ID ${consentId}` });
     send(res, 200, { consentId, receipts: receipts.map(entry) });

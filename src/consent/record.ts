@@ -3,8 +3,9 @@ import type { ConsentMethod, ConsentRecord, SignalDecision } from '../types';
 /** Browsers keep at most about 4096 bytes per cookie; a larger value was not written by us. */
 export const MAX_RECORD_BYTES = 4000;
 const DAY = 864e5;
-const METHODS: readonly ConsentMethod[] = ['banner-accept-all', 'banner-reject-all', 'preferences', 'opt-out-link', 'placeholder', 'api', 'signal'];
-const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
+export const CONSENT_METHODS: readonly ConsentMethod[] = ['banner-accept-all', 'banner-reject-all', 'preferences', 'opt-out-link', 'placeholder', 'api', 'signal'];
+/** A consent ID: UUID v4, lower case, as `randomConsentId` makes it. */
+export const CONSENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
 
 /** Why a stored value does not count as a decision. */
@@ -62,7 +63,7 @@ export function parseRecord(raw: string | undefined | null, check: RecordCheck):
     !isObject(value) ||
     value.v !== 1 ||
     typeof value.id !== 'string' ||
-    !UUID.test(value.id) ||
+    !CONSENT_ID.test(value.id) ||
     !isDate(value.givenAt, now) ||
     !isDate(value.updatedAt, now) ||
     (value.withdrawnAt !== undefined && !isDate(value.withdrawnAt, now)) ||
@@ -70,7 +71,7 @@ export function parseRecord(raw: string | undefined | null, check: RecordCheck):
     (value.mode !== 'opt-in' && value.mode !== 'opt-out') ||
     !isBooleanMap(value.categories) ||
     !isBooleanMap(value.services) ||
-    !METHODS.includes(value.method as ConsentMethod) ||
+    !CONSENT_METHODS.includes(value.method as ConsentMethod) ||
     !Number.isInteger(value.seq) ||
     (value.seq as number) < 1 ||
     !isObject(value.signals) ||

@@ -168,6 +168,15 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
     return value;
   }
   const remove = (key: string) => change((v) => (v.e = v.e.filter((e) => receiptKey(e.r) !== key)));
+  const update = (key: string, fields: (e: Entry) => Partial<Entry>) =>
+    change((v) => {
+      for (const e of v.e) if (receiptKey(e.r) === key) Object.assign(e, fields(e));
+    });
+  /** One more request or beacon; a resend when the receipt went out before. */
+  const counted = (entry: Entry) => {
+    stats.sent++;
+    if (entry.n > 0 || entry.b) stats.resent++;
+  };
 
   function schedule(entries: Entry[]): void {
     const next = Math.max(pausedUntil, Math.min(...entries.filter((e) => !inFlight.has(receiptKey(e.r))).map((e) => e.t)));
@@ -182,8 +191,7 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
   async function sendOne(entry: Entry): Promise<boolean> {
     const key = receiptKey(entry.r);
     inFlight.add(key);
-    stats.sent++;
-    if (entry.n > 0 || entry.b) stats.resent++;
+    counted(entry);
     let status = 0;
     try {
       status = await send(endpoint, JSON.stringify(entry.r));
@@ -206,9 +214,7 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
     }
     const delay = Math.min(maxMs, baseMs * 2 ** entry.n) * (0.5 + random() / 2);
     pausedUntil = now() + delay;
-    change((v) => {
-      for (const e of v.e) if (receiptKey(e.r) === key) Object.assign(e, { n: e.n + 1, t: now() + delay });
-    });
+    update(key, (e) => ({ n: e.n + 1, t: pausedUntil }));
     return false;
   }
 
@@ -284,11 +290,8 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
             void sendOne(entry);
             continue;
           }
-          stats.sent++;
-          if (entry.n > 0 || entry.b) stats.resent++;
-          change((v) => {
-            for (const e of v.e) if (receiptKey(e.r) === key) e.b = 1;
-          });
+          counted(entry);
+          update(key, () => ({ b: 1 }));
         }
       } catch (error) {
         logError('Receipts', error);

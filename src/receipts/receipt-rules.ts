@@ -1,5 +1,6 @@
 import { idList } from '../config/config-rules';
 import { anyOf, bool, map, nul, num, obj, str } from '../config/rules';
+import { CONSENT_ID, CONSENT_METHODS } from '../consent/record';
 
 /**
  * The shape of a consent receipt (`ConsentReceipt` in `../types.ts`). The SDK builds receipts and
@@ -8,7 +9,6 @@ import { anyOf, bool, map, nul, num, obj, str } from '../config/rules';
  * Stricter than the config rules: a receipt is evidence, so an unknown key is refused, not warned.
  */
 
-export const RECEIPT_UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const isoDate = str({ re: /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d{1,3})?Z$/, x: 'an ISO 8601 UTC time like "2026-11-23T16:30:00.000Z"' });
 const choices = map(bool, { keyRe: /^[a-z][a-z0-9_-]*$/, x: 'ids mapped to true or false' });
 
@@ -26,10 +26,10 @@ const signal = obj(
 export const receiptRules = obj(
   {
     v: num(1, 1, true),
-    consentId: str({ re: RECEIPT_UUID, x: 'a UUID v4 in lower case' }),
+    consentId: str({ re: CONSENT_ID, x: 'a UUID v4 in lower case' }),
     seq: num(1, 1e9, true),
     decision: str({ oneOf: ['accept-all', 'reject-all', 'partial', 'withdraw'] }),
-    method: str({ oneOf: ['banner-accept-all', 'banner-reject-all', 'preferences', 'opt-out-link', 'placeholder', 'api', 'signal'] }),
+    method: str({ oneOf: CONSENT_METHODS }),
     decidedAt: isoDate,
     givenAt: isoDate,
     withdrawnAt: isoDate,

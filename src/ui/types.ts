@@ -3,23 +3,15 @@
  * handle and the service catalog to them, so the UI depends on no blocking code (and a build
  * without blocking still mounts a UI).
  */
-import type { CookieDeclaration, UiTexts } from '../types';
+import type { CookieDeclaration, ServiceConfig, UiTexts } from '../types';
 import type { ResolvedConfig } from '../config';
 import type { ConsentManager } from '../consent';
 
-/** One service as the UI shows it: config entry merged over the registry's. */
-export interface UiService {
-  id: string;
+/** One service as the UI shows it: config entry merged over the registry's (no URL patterns). */
+export interface UiService extends Omit<ServiceConfig, 'domains' | 'cookies'> {
   /** Category id the service is gated by. */
   category: string;
-  title?: string;
-  provider?: string;
-  description?: string;
   cookies?: readonly CookieDeclaration[];
-  privacyPolicyUrl?: string;
-  optOutUrl?: string;
-  /** @default true */
-  switchable?: boolean;
   /** The service is embedded content (video, map, post) that gets a placeholder. */
   embed?: boolean;
 }

@@ -64,6 +64,9 @@ async function freePort(): Promise<number> {
 }
 
 const queued = (page: Page) => page.evaluate(() => JSON.parse(localStorage.getItem('consentgate:receipts') ?? '{"e":[]}').e.length as number);
+/** Until the collector has acknowledged every receipt: the page's queue is empty. */
+const queueDrained = (page: Page) =>
+  page.waitForFunction(() => !JSON.parse(localStorage.getItem('consentgate:receipts') ?? '{"e":[]}').e.length, undefined, { timeout: 15_000 });
 
 async function waitForCount(store: ReceiptStore, n: number, timeoutMs = 15_000): Promise<void> {
   const end = Date.now() + timeoutMs;
@@ -116,7 +119,7 @@ describe('consent receipts (script tag → collector)', () => {
             language: 'en',
           });
           expect(JSON.stringify(stored)).not.toMatch(/visitor@mail|results|HeadlessChrome|Mozilla/);
-          await tab.waitForFunction(() => localStorage.getItem('consentgate:receipts') === null || !JSON.parse(localStorage.getItem('consentgate:receipts')!).e.length);
+          await queueDrained(tab);
           expect(collector.posts).toBe(1);
         } finally {
           await collector.stop();
@@ -141,7 +144,7 @@ describe('consent receipts (script tag → collector)', () => {
         await appReady(tab);
         // The backoff of the first failure (1–2 s) runs out on this page view.
         await waitForCount(collector.store, 1);
-        await tab.waitForFunction(() => !JSON.parse(localStorage.getItem('consentgate:receipts') ?? '{"e":[]}').e.length);
+        await queueDrained(tab);
         const record = (await storedRecord(context, server.url('/')))!;
         expect((await lookup(collector, record.id)).map((r) => [r.seq, r.decision, r.method])).toEqual([[1, 'reject-all', 'banner-reject-all']]);
       } finally {
@@ -165,7 +168,7 @@ describe('consent receipts (script tag → collector)', () => {
         // Back on a page with the SDK: the unacknowledged receipt is resent; the collector answers "duplicate".
         await tab.goto(server.url('/'));
         await appReady(tab);
-        await tab.waitForFunction(() => !JSON.parse(localStorage.getItem('consentgate:receipts') ?? '{"e":[]}').e.length, undefined, { timeout: 15_000 });
+        await queueDrained(tab);
         expect(await collector.store.count()).toBe(1);
         expect(collector.posts).toBeGreaterThanOrEqual(2);
       } finally {
@@ -190,7 +193,7 @@ describe('consent receipts (script tag → collector)', () => {
         await Promise.all([tab.waitForEvent('load'), tab.evaluate(() => window.ConsentGate!.withdraw())]);
         await appReady(tab);
         await waitForCount(collector.store, 4);
-        await tab.waitForFunction(() => !JSON.parse(localStorage.getItem('consentgate:receipts') ?? '{"e":[]}').e.length, undefined, { timeout: 15_000 });
+        await queueDrained(tab);
         expect(await queued(tab)).toBe(0);
         const record = (await storedRecord(context, server.url('/')))!;
         const receipts = await lookup(collector, record.id);

@@ -18,19 +18,44 @@ export interface TestDatabase {
   dispose(): Promise<void>;
 }
 
+/** The engine-independent part: stores opened through it are closed before the database goes. */
+function handle(engine: Engine, db: string, sql: TestDatabase['sql'], drop: () => Promise<void>): TestDatabase {
+  const stores: ReceiptStore[] = [];
+  return {
+    engine,
+    db,
+    async open() {
+      const store = await openStore(db);
+      stores.push(store);
+      return store;
+    },
+    sql,
+    count: async () => Number((await sql('SELECT count(*) AS n FROM receipts'))[0]!.n),
+    async dispose() {
+      await Promise.all(stores.map((s) => s.close()));
+      await drop();
+    },
+  };
+}
+
 /** A new PostgreSQL database on the test server (postgres-setup.ts): suites never share one. */
 async function postgresDatabase(): Promise<TestDatabase> {
   const base = new URL(inject('pgUrl'));
   const name = `cg_test_${randomBytes(6).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: base.toString() });
-  await admin.connect();
-  await admin.query(`CREATE DATABASE ${name}`);
-  await admin.end();
+  const asAdmin = async (query: string) => {
+    const admin = new pg.Client({ connectionString: base.toString() });
+    await admin.connect();
+    try {
+      await admin.query(query);
+    } finally {
+      await admin.end();
+    }
+  };
+  await asAdmin(`CREATE DATABASE ${name}`);
   const url = new URL(base);
   url.pathname = `/${name}`;
   const db = url.toString();
-  const stores: ReceiptStore[] = [];
-  const sql = async (query: string) => {
+  return handle('postgres', db, async (query) => {
     const client = new pg.Client({ connectionString: db });
     await client.connect();
     try {
@@ -38,32 +63,13 @@ async function postgresDatabase(): Promise<TestDatabase> {
     } finally {
       await client.end();
     }
-  };
-  return {
-    engine: 'postgres',
-    db,
-    async open() {
-      const store = await openStore(db);
-      stores.push(store);
-      return store;
-    },
-    sql,
-    count: async () => Number((await sql('SELECT count(*) AS n FROM receipts'))[0]!.n),
-    async dispose() {
-      await Promise.all(stores.map((s) => s.close()));
-      const admin = new pg.Client({ connectionString: base.toString() });
-      await admin.connect();
-      await admin.query(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`);
-      await admin.end();
-    },
-  };
+  }, () => asAdmin(`DROP DATABASE IF EXISTS ${name} WITH (FORCE)`));
 }
 
 function sqliteDatabase(): TestDatabase {
   const dir = mkdtempSync(join(tmpdir(), 'consentgate-sqlite-'));
   const db = join(dir, 'receipts.sqlite');
-  const stores: ReceiptStore[] = [];
-  const sql = async (query: string) => {
+  return handle('sqlite', db, async (query) => {
     const raw = new Database(db);
     try {
       const statement = raw.prepare(query);
@@ -71,22 +77,7 @@ function sqliteDatabase(): TestDatabase {
     } finally {
       raw.close();
     }
-  };
-  return {
-    engine: 'sqlite',
-    db,
-    async open() {
-      const store = await openStore(db);
-      stores.push(store);
-      return store;
-    },
-    sql,
-    count: async () => Number((await sql('SELECT count(*) AS n FROM receipts'))[0]!.n),
-    async dispose() {
-      await Promise.all(stores.map((s) => s.close()));
-      rmSync(dir, { recursive: true, force: true });
-    },
-  };
+  }, async () => rmSync(dir, { recursive: true, force: true }));
 }
 
 export const ENGINES: Engine[] = ['sqlite', 'postgres'];
