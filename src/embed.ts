@@ -207,17 +207,13 @@ function boot(): void {
   // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
   loadApp(script);
   const blocking = installGuardsForConfig(found.sync);
-  let facade: { api: ConsentGate; handOver: BootHandOver } | undefined;
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released
-  // (the guards hold every Google tag until the app has started).
-  const withDefault = (config: unknown) => {
-    pushConsentDefault(config, undefined, { region: facade ? facade.handOver.region : regionFromScript(script) });
-    return config;
-  };
+  // (the guards hold every Google tag until the app has started). The regime, the signals and the
+  // region are the app's: its start-up update follows the default (google-consent-mode.ts).
+  const withDefault = (config: unknown) => (pushConsentDefault(config), config);
   const config = found.later ? found.later.then(withDefault) : Promise.resolve(withDefault(found.sync));
-  facade = createFacade(config, blocking, regionFromScript(script));
-  window.ConsentGate = facade.api;
+  window.ConsentGate = createFacade(config, blocking, regionFromScript(script)).api;
 }
 
 if (!window.ConsentGate) {

@@ -134,7 +134,7 @@ export function createConsentGate(input: unknown, options: ConsentGateOptions = 
     // The boot's order, for an app that imports the SDK: guards first, then the Consent Mode
     // default, which must precede every Google tag (Google Consent Mode v2).
     const handle = installBlockingForConfig(input);
-    pushConsentDefault(input, undefined, { region: options.region, signals: options.signals });
+    pushConsentDefault(input);
     return startConsentGate(input, handle, options);
   }
   if (blocking) return startConsentGate(input, blocking, options);

@@ -8,7 +8,6 @@
  *   choices: "the CMP must send the update command on every page").
  */
 import type { ConsentManager } from '../consent';
-import { readSignals, signalOn, type ObservedSignals } from '../consent/signals';
 import type { ResolvedConfig } from '../config';
 import { GOOGLE_CONSENT_TYPES } from '../config/google-consent-types';
 import { logError, logWarning } from '../log';
@@ -100,57 +99,20 @@ function gtagFor(win: DataLayerWindow): ((...args: unknown[]) => void) | null {
   };
 }
 
-export interface ConsentDefaultContext {
-  /** Region code chosen by the site (`data-region`), for the regime. */
-  region?: string;
-  /** Browser signals. @default read from `navigator` */
-  signals?: ObservedSignals;
-}
-
-/** The regime from a raw config: `regions[region]`, then its country, then `regions.default`, then `mode`. */
-function rawMode(config: Record<string, unknown>, region: string | undefined): 'opt-in' | 'opt-out' {
-  const regions = isObject(config.regions) ? config.regions : {};
-  const pick = (key: string | undefined) => (key !== undefined && (regions[key] === 'opt-in' || regions[key] === 'opt-out') ? (regions[key] as 'opt-in' | 'opt-out') : undefined);
-  return (region ? (pick(region) ?? pick(region.split('-')[0])) : undefined) ?? pick('default') ?? (config.mode === 'opt-out' ? 'opt-out' : 'opt-in');
-}
-
-/** Categories an honored, observed browser signal switches off, from a raw config (defaults as in `resolveConfig`). */
-function rawSignalBlocks(config: Record<string, unknown>, observed: ObservedSignals): Set<string> {
-  const signals = isObject(config.signals) ? config.signals : {};
-  const blocked = new Set<string>();
-  const apply = (raw: unknown, defaultMode: string, defaultCategories: string[], value: string | boolean | null) => {
-    const policy = isObject(raw) ? raw : {};
-    const mode = typeof policy.mode === 'string' ? policy.mode : defaultMode;
-    if (mode === 'honor' && signalOn(value)) for (const id of Array.isArray(policy.categories) ? strings(policy.categories) : defaultCategories) blocked.add(id);
-  };
-  apply(signals.doNotTrack, 'ignore', ['analytics', 'advertising'], observed.doNotTrack);
-  apply(signals.globalPrivacyControl, 'honor', ['advertising'], observed.globalPrivacyControl);
-  return blocked;
-}
-
 /**
  * The state before the visitor decides, from the raw JSON config (the boot runs before validation):
- * required categories granted; in opt-in regimes everything else denied; in opt-out regimes the
- * category's `default`, except what an honored browser signal switches off.
- * Byte-saving: sensitive pages are left to the app, whose start-up update corrects the default
- * (it compares with the default in the dataLayer); until then the boot holds every Google tag.
+ * a type is granted only when every category mapped to it is `required`; everything else is denied,
+ * whatever the regime. An opt-out regime's grants, honored signals, a region set later and
+ * sensitive pages all come with the app's start-up `update`, which follows in the dataLayer before
+ * any Google tag can read it: the guards hold every Google tag until the app has started.
+ * Byte-saving: the regime and signal logic stays in the app, out of the file every visitor runs first.
  */
-export function defaultConsentState(config: unknown, context: ConsentDefaultContext = {}): ConsentTypeState | null {
-  return stateFor(readConsentMode(config), config, context);
-}
-
-function stateFor(gcm: ConsentModeView | null, config: unknown, context: ConsentDefaultContext): ConsentTypeState | null {
+export function defaultConsentState(config: unknown): ConsentTypeState | null {
+  const gcm = readConsentMode(config);
   if (!gcm || !isObject(config)) return null;
-  const categories = new Map<string, Record<string, unknown>>();
-  for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && typeof c.id === 'string') categories.set(c.id, c);
-  const optOut = rawMode(config, context.region) === 'opt-out';
-  const blocked = optOut ? rawSignalBlocks(config, context.signals ?? readSignals()) : new Set<string>();
-  return consentTypeState(gcm.map, (id) => {
-    const c = categories.get(id);
-    if (!c) return false;
-    if (c.required === true) return true;
-    return optOut && c.default !== false && !blocked.has(id);
-  });
+  const required = new Set<unknown>();
+  for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && c.required === true) required.add(c.id);
+  return consentTypeState(gcm.map, (id) => required.has(id));
 }
 
 /**
@@ -159,10 +121,10 @@ function stateFor(gcm: ConsentModeView | null, config: unknown, context: Consent
  * to `win.dataLayer`. Synchronous, and safe on any input: returns false (and pushes nothing) when
  * Consent Mode is off or the config unreadable; never throws.
  */
-export function pushConsentDefault(config: unknown, win: DataLayerWindow = globalThis as DataLayerWindow, context: ConsentDefaultContext = {}): boolean {
+export function pushConsentDefault(config: unknown, win: DataLayerWindow = globalThis as DataLayerWindow): boolean {
   try {
     const gcm = readConsentMode(config);
-    const state = stateFor(gcm, config, context);
+    const state = defaultConsentState(config);
     if (!gcm || !state) return false;
     const gtag = gtagFor(win);
     if (!gtag) return false;

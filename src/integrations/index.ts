@@ -9,7 +9,6 @@ export {
   DEFAULT_WAIT_FOR_UPDATE,
   type ConsentType,
   type ConsentTypeState,
-  type ConsentDefaultContext,
   type DataLayerWindow,
 } from './google-consent-mode';
 export { connectDataLayer, DATA_LAYER_EVENT, type DataLayerConsent } from './data-layer';

@@ -22,7 +22,7 @@ afterEach(() => vi.restoreAllMocks());
 describe('pushConsentDefault (boot, synchronous)', () => {
   it('pushes the default for all seven types, then ads_data_redaction and url_passthrough, as gtag would', () => {
     const win: DataLayerWindow = {};
-    expect(pushConsentDefault(gcmConfig, win, { signals: NO_SIGNALS })).toBe(true);
+    expect(pushConsentDefault(gcmConfig, win)).toBe(true);
     expect(win.dataLayer).toStrictEqual([
       gtagEntry('consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500 }),
       gtagEntry('set', 'ads_data_redaction', true),
@@ -35,7 +35,7 @@ describe('pushConsentDefault (boot, synchronous)', () => {
 
   it('goes before the page’s own Google tag commands and keeps what the page queued earlier', () => {
     const win: DataLayerWindow = { dataLayer: [{ 'gtm.start': 1 }] };
-    pushConsentDefault(gcmConfig, win, { signals: NO_SIGNALS });
+    pushConsentDefault(gcmConfig, win);
     // The page's snippet, after the boot: function gtag(){dataLayer.push(arguments)}
     const layer = win.dataLayer!;
     function gtag(..._: unknown[]) {
@@ -56,10 +56,10 @@ describe('pushConsentDefault (boot, synchronous)', () => {
 
   it('defaults wait_for_update to 500 and adds region only when configured; omits set commands not configured', () => {
     const win: DataLayerWindow = {};
-    pushConsentDefault({ ...gcmConfig, googleConsentMode: { enabled: true, region: ['GB', 'FR'] } }, win, { signals: NO_SIGNALS });
+    pushConsentDefault({ ...gcmConfig, googleConsentMode: { enabled: true, region: ['GB', 'FR'] } }, win);
     expect(win.dataLayer).toStrictEqual([gtagEntry('consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500, region: ['GB', 'FR'] })]);
     const off: DataLayerWindow = {};
-    pushConsentDefault({ ...gcmConfig, googleConsentMode: { enabled: true, waitForUpdate: 2000, adsDataRedaction: false } }, off, { signals: NO_SIGNALS });
+    pushConsentDefault({ ...gcmConfig, googleConsentMode: { enabled: true, waitForUpdate: 2000, adsDataRedaction: false } }, off);
     expect(off.dataLayer).toStrictEqual([
       gtagEntry('consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 2000 }),
       gtagEntry('set', 'ads_data_redaction', false),
@@ -71,37 +71,16 @@ describe('pushConsentDefault (boot, synchronous)', () => {
       ...gcmConfig,
       googleConsentMode: { enabled: true, map: { analytics: ['analytics_storage'], functional: ['security_storage'] } },
     };
-    expect(defaultConsentState(config, { signals: NO_SIGNALS })).toEqual({ ...DENIED_DEFAULT, security_storage: 'denied' });
+    expect(defaultConsentState(config)).toEqual({ ...DENIED_DEFAULT, security_storage: 'denied' });
     const noNecessary = { ...gcmConfig, categories: gcmConfig.categories.filter((c) => c.id !== 'necessary') };
-    expect(defaultConsentState(noNecessary, { signals: NO_SIGNALS })!.security_storage).toBe('denied');
+    expect(defaultConsentState(noNecessary)!.security_storage).toBe('denied');
   });
 
-  it('opt-out regimes: the default follows the category defaults, less honored signals', () => {
-    const optOut: ConsentGateConfig = {
-      ...gcmConfig,
-      mode: 'opt-out',
-      categories: gcmConfig.categories.map((c) => (c.id === 'functional' ? { ...c, default: false } : c)),
-    };
-    expect(defaultConsentState(optOut, { signals: NO_SIGNALS })).toEqual({
-      ...ALL_GRANTED,
-      functionality_storage: 'denied',
-      personalization_storage: 'denied',
-    });
-    const adsDenied = { ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' };
-    expect(defaultConsentState(optOut, { signals: GPC })).toMatchObject({ analytics_storage: 'granted', ...adsDenied });
-    // DNT is ignored by default, and honored only where the config says so.
-    expect(defaultConsentState(optOut, { signals: { doNotTrack: '1', globalPrivacyControl: false } })!.analytics_storage).toBe('granted');
-    const honorDnt = { ...optOut, signals: { doNotTrack: { mode: 'honor' as const } } };
-    expect(defaultConsentState(honorDnt, { signals: { doNotTrack: '1', globalPrivacyControl: false } })).toMatchObject({ analytics_storage: 'denied', ...adsDenied });
-  });
-
-  it('picks the regime from data-region like the manager: exact, country, default, mode', () => {
-    const config: ConsentGateConfig = { ...gcmConfig, regions: { 'US-CA': 'opt-out', GB: 'opt-in', default: 'opt-in' } };
-    const analytics = (region?: string) => defaultConsentState(config, { region, signals: NO_SIGNALS })!.analytics_storage;
-    expect(analytics('US-CA')).toBe('granted');
-    expect(analytics('GB-SCT')).toBe('denied');
-    expect(analytics('US-NY')).toBe('denied');
-    expect(analytics(undefined)).toBe('denied');
+  it('the default is the same in every regime, region and signal: only what required categories map to is granted', () => {
+    const optOut: ConsentGateConfig = { ...gcmConfig, mode: 'opt-out', regions: { 'US-CA': 'opt-out', GB: 'opt-in' }, signals: { doNotTrack: { mode: 'honor' } } };
+    // Fail closed until the app has read the regime, the signals and the record: its start-up update follows.
+    expect(defaultConsentState(optOut)).toEqual(defaultConsentState(gcmConfig));
+    expect(defaultConsentState(optOut)).toEqual({ ...DENIED_DEFAULT, security_storage: 'granted' });
   });
 
   it('works from the raw JSON before validation and never throws, whatever it is given', () => {
@@ -109,7 +88,7 @@ describe('pushConsentDefault (boot, synchronous)', () => {
     const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
     const raw = JSON.parse(JSON.stringify({ ...gcmConfig, policy: 'not an object', ui: 42 }));
     const win: DataLayerWindow = {};
-    expect(pushConsentDefault(raw, win, { signals: NO_SIGNALS })).toBe(true);
+    expect(pushConsentDefault(raw, win)).toBe(true);
     expect(win.dataLayer).toHaveLength(3);
     const odd: unknown[] = [
       null,
@@ -125,7 +104,7 @@ describe('pushConsentDefault (boot, synchronous)', () => {
     ];
     for (const config of odd) {
       const w: DataLayerWindow = {};
-      expect(() => pushConsentDefault(config, w, { signals: GPC })).not.toThrow();
+      expect(() => pushConsentDefault(config, w)).not.toThrow();
       for (const entry of w.dataLayer ?? []) expect(isArgs(entry)).toBe(true);
     }
     // Google types only, each granted or denied; nothing pushed when Consent Mode is off.
@@ -149,7 +128,7 @@ describe('connectGoogleConsentMode (app)', () => {
   function page(options: Parameters<typeof setup>[0] = {}) {
     const win: DataLayerWindow = {};
     const signals = options.signals ?? NO_SIGNALS;
-    pushConsentDefault(options.config ?? gcmConfig, win, { signals, region: options.region });
+    pushConsentDefault(options.config ?? gcmConfig, win);
     const core = setup({ config: gcmConfig, ...options, signals });
     const stop = connectGoogleConsentMode(core.manager, core.config, win);
     return { ...core, win, stop, layer: () => win.dataLayer! };
@@ -190,12 +169,10 @@ describe('connectGoogleConsentMode (app)', () => {
     );
   });
 
-  it('opt-out regime with GPC: the signal record is sent as an update at start-up', () => {
+  it('opt-out regime with GPC: the denied default, then the regime and the signal as an update at start-up', () => {
     const config = { ...gcmConfig, mode: 'opt-out' as const };
     const { layer } = page({ config, signals: GPC });
-    expect(layer()[0]).toStrictEqual(
-      gtagEntry('consent', 'default', { ...ALL_GRANTED, ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied', wait_for_update: 500 }),
-    );
+    expect(layer()[0]).toStrictEqual(gtagEntry('consent', 'default', { ...DENIED_DEFAULT, wait_for_update: 500 }));
     expect(layer().slice(3)).toStrictEqual([
       gtagEntry('consent', 'update', { ...ALL_GRANTED, ad_storage: 'denied', ad_user_data: 'denied', ad_personalization: 'denied' }),
     ]);
@@ -224,7 +201,7 @@ describe('connectGoogleConsentMode (app)', () => {
 
   it('Consent Mode update precedes the tag-manager event when connected in that order', () => {
     const win: DataLayerWindow = {};
-    pushConsentDefault(gcmConfig, win, { signals: NO_SIGNALS });
+    pushConsentDefault(gcmConfig, win);
     const { manager, config } = setup({ config: gcmConfig });
     connectGoogleConsentMode(manager, config, win);
     connectDataLayer(manager, win);
@@ -247,13 +224,13 @@ describe('connectGoogleConsentMode (app)', () => {
     expect(layer()).toHaveLength(3);
   });
 
-  it('opt-out on a sensitive page: the app corrects the boot’s default at start-up', () => {
+  it('opt-out on a sensitive page: the start-up update grants what the page allows, not the restricted categories', () => {
     history.replaceState(null, '', '/conditions/hiv');
     try {
       const config: ConsentGateConfig = { ...gcmConfig, mode: 'opt-out', sensitivePages: [{ match: '/conditions/**' }] };
       const win: DataLayerWindow = {};
-      pushConsentDefault(config, win, { signals: NO_SIGNALS });
-      expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ ad_storage: 'granted' });
+      pushConsentDefault(config, win);
+      expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ ad_storage: 'denied', analytics_storage: 'denied' });
       const { manager, config: resolved } = setup({ config });
       connectSensitivePages(manager, resolved); // connected before Consent Mode, as the gate does
       connectGoogleConsentMode(manager, resolved, win);
@@ -267,8 +244,8 @@ describe('connectGoogleConsentMode (app)', () => {
 
   it('an invalid config fails closed: a default the boot pushed from the raw JSON is taken back', () => {
     const win: DataLayerWindow = {};
-    pushConsentDefault({ ...gcmConfig, mode: 'opt-out', policy: 42 }, win, { signals: NO_SIGNALS });
-    expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ analytics_storage: 'granted' });
+    pushConsentDefault({ ...gcmConfig, mode: 'opt-out', policy: 42 }, win);
+    expect((win.dataLayer![0] as IArguments)[2]).toMatchObject({ security_storage: 'granted' });
     const { manager } = setup();
     connectGoogleConsentMode(manager, null, win);
     expect(win.dataLayer!.slice(3)).toStrictEqual([gtagEntry('consent', 'update', { ...DENIED_DEFAULT, security_storage: 'denied' })]);
@@ -292,17 +269,17 @@ describe('connectGoogleConsentMode (app)', () => {
     ]);
   });
 
-  it('a region the site chose after the boot ran: the start-up state differs from the default, so it is sent', () => {
+  it('a region the site chose (data-region or setRegion): the default is the same, the start-up update carries the regime', () => {
     const config: ConsentGateConfig = { ...gcmConfig, regions: { 'US-CA': 'opt-out', default: 'opt-in' } };
     const win: DataLayerWindow = {};
-    pushConsentDefault(config, win, { signals: NO_SIGNALS }); // no data-region: opt-in default
-    const { manager, config: resolved } = setup({ config, region: 'US-CA' }); // setRegion() before the app started
+    pushConsentDefault(config, win);
+    const { manager, config: resolved } = setup({ config, region: 'US-CA' });
     connectGoogleConsentMode(manager, resolved, win);
     expect(win.dataLayer!.slice(3)).toStrictEqual([gtagEntry('consent', 'update', ALL_GRANTED)]);
-    // With data-region known to the boot, the default already says it: no update.
+    // The default regime (opt-in) matches the default: nothing to update.
     const same: DataLayerWindow = {};
-    pushConsentDefault(config, same, { signals: NO_SIGNALS, region: 'US-CA' });
-    const again = setup({ config, region: 'US-CA' });
+    pushConsentDefault(config, same);
+    const again = setup({ config, region: 'GB' });
     connectGoogleConsentMode(again.manager, again.config, same);
     expect(same.dataLayer).toHaveLength(3);
   });
