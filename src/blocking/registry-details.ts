@@ -11,6 +11,7 @@
  * `connect-src` could refuse.
  */
 import { guarded, logError } from '../log';
+import { addScript, type ScriptAttributes } from '../script-tag';
 import type { CookieDeclaration } from '../types';
 import type { ServiceCatalog } from './catalog';
 
@@ -59,24 +60,13 @@ export function addRegistryDetails(catalog: Pick<ServiceCatalog, 'services'>, de
  * Adds `<script src=url nonce>` and resolves with what it hands over. Fails when the file does not
  * load, or loads without calling in (not our file).
  */
-export function loadRegistryDetails(
-  receiver: DetailsReceiver,
-  url: string,
-  attributes: { nonce?: string; crossOrigin?: string | null } = {},
-  doc: Document = document,
-): Promise<RegistryDetails> {
+export function loadRegistryDetails(receiver: DetailsReceiver, url: string, attributes: ScriptAttributes = {}, doc: Document = document): Promise<RegistryDetails> {
   return new Promise((resolve, reject) => {
-    const script = doc.createElement('script');
     receiver.registryDetails = resolve;
-    script.src = url;
-    script.async = true;
-    // The nonce attribute reads '' once parsed; the app's element has the property from the boot.
-    if (attributes.nonce) script.nonce = attributes.nonce;
-    if (attributes.crossOrigin) script.crossOrigin = attributes.crossOrigin;
+    const script = addScript(url, attributes, doc);
     // `load` fires after the file ran: had it called in, the promise is settled and this is a no-op.
     script.onload = () => reject(new Error(`${url} did not hand over the registry details`));
     script.onerror = () => reject(new Error(`${url} could not be loaded`));
-    (doc.head || doc.documentElement).appendChild(script);
   });
 }
 
