@@ -124,7 +124,9 @@ const iife = (input, file, extra = {}) => ({
   output: { file, format: 'iife', sourcemap: true, plugins: [minify()] },
   plugins: plugins(extra),
   // A script tag runs in a page that may have its own globals: nothing leaks but `window.ConsentGate`.
-  treeshake: { moduleSideEffects: (id) => !id.endsWith('.json') },
+  // Preact's module sets up its options and prototypes at load: without this, the app would carry
+  // it only because gate.ts's `createConsentGate` (npm, never called there) names `mountPanels`.
+  treeshake: { moduleSideEffects: (id) => !id.endsWith('.json') && !/[\\/]node_modules[\\/]preact[\\/]/.test(id) },
 });
 
 const builds = [
@@ -149,9 +151,15 @@ const builds = [
   iife('src/embed.ts', 'dist/consentgate.js', { before: [slimRegistry()] }),
 ];
 
-// Script tag, part 2 (the app): loaded async by the boot; validation, manager, integrations, UI.
+// Script tag, part 2 (the app): loaded async by the boot; validation, manager, integrations, the
+// UI's shell (opt-out links).
 // Its registry is split: the details come from dist/consentgate-registry.js when they show.
 if (existsSync('src/embed-app.ts')) builds.push(iife('src/embed-app.ts', 'dist/consentgate-app.js', { before: [splitRegistry()] }));
+
+// Script tag, part 3 (the panels): Preact, banner, notice, preferences, placeholders, cookie
+// declaration. Requested by the boot beside the app when there is no record cookie, else by the app
+// when one of them must show; a returning visitor's page with only the opt-out link never loads it.
+builds.push(iife('src/embed-ui.ts', 'dist/consentgate-ui.js'));
 
 // The SPA demo (npm import of `consentgate`, resolved to the freshly built dist/index.mjs).
 if (process.env.CONSENTGATE_DEMO !== '0' && existsSync('demo/spa/main.ts')) {

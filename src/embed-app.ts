@@ -11,12 +11,15 @@ import { detailsOnDemand, loadRegistryDetails, REGISTRY_FILE, type DetailsReceiv
 // This build's copy has no URL patterns (rollup.config.mjs): they come from the boot, which has them.
 import registry from './blocking/service-registry.json';
 import type { BootHandOver } from './embed';
+import type { PanelsFile } from './embed-ui';
+import { addScript } from './script-tag';
 import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
 import { VERSION } from './version';
 
 // Same key as in embed.ts (a separate bundle: shared by value, not by import).
 const HAND_OVER = 'consentgate.boot';
+const UI_FILE = 'consentgate-ui.js';
 
 // This file's own tag (the boot made it: its URL, its CSP nonce). Read now: `currentScript` is
 // only set while the script's top level runs.
@@ -42,10 +45,31 @@ function start(): void {
       // No config (none found, or it failed to load): the boot already said why; everything stays held.
       if (config === null || config === undefined) return;
       try {
+        const attributes = { nonce: self?.nonce, crossOrigin: self?.crossOrigin };
+        const here = (file: string) => new URL(file, self?.src || location.href).href;
+        // The panels: from the boot's request (a first visit) or ours, whichever file runs first.
+        const loadPanels = (ready: (mount: PanelsFile['mount']) => void) => {
+          const take = (panels: PanelsFile) =>
+            panels.version === VERSION
+              ? ready(panels.mount)
+              : logError(`consentgate-ui.js ${panels.version} cannot run with consentgate-app.js ${VERSION}: serve both from the same release.`);
+          if (boot.panels) return take(boot.panels);
+          boot.onPanels = take;
+          if (boot.panelsRequested) return;
+          boot.panelsRequested = true;
+          addScript(here(UI_FILE), attributes).onerror = () => logError(`Could not load ${here(UI_FILE)}; the consent UI cannot show.`);
+        };
         // The registry's details (descriptions, cookie purposes, links) come from a file next to
         // this one, with the same nonce, the first time the preferences or a declaration show.
-        const load = () => loadRegistryDetails(boot, new URL(REGISTRY_FILE, self?.src || location.href).href, { nonce: self?.nonce, crossOrigin: self?.crossOrigin });
-        boot.attach(startConsentGate(config, boot.blocking, { region: boot.region, registry: { services }, catalogDetails: (catalog) => detailsOnDemand(catalog, load) }));
+        const load = () => loadRegistryDetails(boot, here(REGISTRY_FILE), attributes);
+        boot.attach(
+          startConsentGate(config, boot.blocking, {
+            region: boot.region,
+            registry: { services },
+            catalogDetails: (catalog) => detailsOnDemand(catalog, load),
+            loadPanels,
+          }),
+        );
       } catch (error) {
         logError('Start-up failed; every non-necessary category stays blocked.', error);
       }

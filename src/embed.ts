@@ -24,6 +24,8 @@ import type { Blocking } from './blocking/install';
 import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { logError } from './log';
+import { addScript } from './script-tag';
+import type { PanelsFile } from './embed-ui';
 import type { ChangeListener, ConsentChoices, ConsentGate } from './types';
 import { VERSION } from './version';
 
@@ -47,6 +49,12 @@ export interface BootHandOver {
   readonly registry: ServiceRegistry;
   /** Set by the first app that starts, so a second copy of the app does nothing. */
   started: boolean;
+  /** `consentgate-ui.js` is on its way (the boot asked for it, no record cookie; or the app did). */
+  panelsRequested: boolean;
+  /** Set by `consentgate-ui.js` once it has run (embed-ui.ts). */
+  panels?: PanelsFile;
+  /** Set by the app while it waits for the panels. */
+  onPanels?: (panels: PanelsFile) => void;
   /** The app's API: the facade forwards to it from now on and replays what was queued. */
   attach(api: ConsentGate): void;
 }
@@ -54,6 +62,9 @@ export interface BootHandOver {
 const HAND_OVER = 'consentgate.boot';
 
 const APP_FILE = 'consentgate-app.js';
+const UI_FILE = 'consentgate-ui.js';
+
+const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -116,17 +127,21 @@ function configAfterParsing(): Promise<unknown> {
   });
 }
 
-/** Appends the app's script tag: same folder as this one (or `data-app`), same CSP nonce, async. */
-function loadApp(script: HTMLScriptElement | null): void {
-  const app = document.createElement('script');
-  app.src = script?.dataset.app || new URL(APP_FILE, script?.src || location.href).href;
-  app.async = true;
-  // The nonce attribute is hidden from the DOM once parsed; the property still has it.
-  const nonce = script?.nonce || script?.getAttribute('nonce');
-  if (nonce) app.nonce = nonce;
-  if (script?.crossOrigin) app.crossOrigin = script.crossOrigin;
+/**
+ * Appends the app's script tag: same folder as this one (or `data-app`), same CSP nonce, async.
+ * With no record cookie, the visitor will see the banner: the panels (`consentgate-ui.js`, next to
+ * the app) are requested now, beside the app, rather than one round trip after it. A returning
+ * visitor's app asks for them only if something of theirs must show. Returns whether it did.
+ */
+function loadApp(script: HTMLScriptElement | null, config: unknown): boolean {
+  const attributes = { nonce: script?.nonce || script?.getAttribute('nonce') || undefined, crossOrigin: script?.crossOrigin };
+  const app = addScript(script?.dataset.app || new URL(APP_FILE, script?.src || location.href).href, attributes);
   app.onerror = () => failClosed('Could not load ' + app.src);
-  (document.head || document.documentElement).appendChild(app);
+  const policy = isObject(config) && isObject(config.policy) ? config.policy : {};
+  const name = typeof policy.cookieName === 'string' ? policy.cookieName : 'consentgate';
+  if (document.cookie.split('; ').some((c) => c.startsWith(name + '='))) return false;
+  addScript(new URL(UI_FILE, app.src).href, attributes).onerror = () => failClosed('Could not load ' + UI_FILE);
+  return true;
 }
 
 /**
@@ -134,7 +149,12 @@ function loadApp(script: HTMLScriptElement | null): void {
  * as for a visitor who has not decided (`isGranted` is false), listeners are kept and subscribed to
  * the app the moment it is ready (they then get the `init` replay like any other subscriber).
  */
-function createFacade(config: Promise<unknown>, blocking: Blocking, initialRegion: string | undefined): { api: ConsentGate; handOver: BootHandOver } {
+function createFacade(
+  config: Promise<unknown>,
+  blocking: Blocking,
+  initialRegion: string | undefined,
+  panelsRequested: boolean,
+): { api: ConsentGate; handOver: BootHandOver } {
   let api: ConsentGate | null = null;
   let region = initialRegion;
   const queue: Array<(api: ConsentGate) => void> = [];
@@ -148,6 +168,7 @@ function createFacade(config: Promise<unknown>, blocking: Blocking, initialRegio
     config,
     blocking,
     registry: registry as ServiceRegistry,
+    panelsRequested,
     get region() {
       return region;
     },
@@ -205,7 +226,7 @@ function boot(): void {
   const script = ownScript();
   const found = findConfig(script);
   // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
-  loadApp(script);
+  const panelsRequested = loadApp(script, found.sync);
   const blocking = installGuardsForConfig(found.sync);
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released
@@ -213,7 +234,7 @@ function boot(): void {
   // region are the app's: its start-up update follows the default (google-consent-mode.ts).
   const withDefault = (config: unknown) => (pushConsentDefault(config), config);
   const config = found.later ? found.later.then(withDefault) : Promise.resolve(withDefault(found.sync));
-  window.ConsentGate = createFacade(config, blocking, regionFromScript(script)).api;
+  window.ConsentGate = createFacade(config, blocking, regionFromScript(script), panelsRequested).api;
 }
 
 if (!window.ConsentGate) {

@@ -13,9 +13,10 @@ import {
   dispatchChangeEvents,
   pushConsentDefault,
 } from './integrations';
-import { logError, logWarning } from './log';
+import { guarded, logError, logWarning } from './log';
 import { connectReceipts } from './receipts';
-import { mountUi, type UiBlocking, type UiCatalog } from './ui';
+import { mountPanels, type PanelsHandle, type UiBlocking, type UiCatalog } from './ui';
+import { EMBED, mountShell, type UiShell } from './ui/shell';
 import type { ConfigProblem, ConsentGate } from './types';
 import { VERSION } from './version';
 
@@ -50,6 +51,12 @@ export interface StartOptions extends ConsentGateOptions {
    * Absent: the registry is complete (the npm build, which so carries none of the loading code).
    */
   catalogDetails?: (catalog: ServiceCatalog) => UiCatalog['details'];
+  /**
+   * Hands over `mountPanels` when the panels must show (banner, notice, preferences, a placeholder,
+   * a cookie declaration): the script tag loads `consentgate-ui.js` then; `createConsentGate` has
+   * it at once. Absent: the shell only (opt-out links), no panels.
+   */
+  loadPanels?: (ready: (mount: typeof mountPanels) => void) => void;
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -135,9 +142,9 @@ export function createConsentGate(input: unknown, options: ConsentGateOptions = 
     // default, which must precede every Google tag (Google Consent Mode v2).
     const handle = installBlockingForConfig(input);
     pushConsentDefault(input);
-    return startConsentGate(input, handle, options);
+    return startConsentGate(input, handle, { ...options, loadPanels: (ready) => ready(mountPanels) });
   }
-  if (blocking) return startConsentGate(input, blocking, options);
+  if (blocking) return startConsentGate(input, blocking, { ...options, loadPanels: (ready) => ready(mountPanels) });
   const { config, problems } = loadConfig(input);
   const manager = createCore(config, options);
   if (typeof window !== 'undefined') dispatchChangeEvents(manager);
@@ -192,16 +199,42 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
   };
   // The script tag's app may run while <head> is still parsing: the UI needs <body> and the
   // footer's [data-consentgate-opt-out], so it mounts once the document is parsed. Consent,
-  // blocking and the API work from now on.
+  // blocking and the API work from now on. The shell (opt-out links) mounts on every page; the
+  // panels only when something of theirs must show, loaded then (script tag: consentgate-ui.js).
   const mount = () => {
+    let panels: PanelsHandle | undefined;
+    let loading = false;
+    const waiting: Array<(panels: PanelsHandle) => void> = [];
+    const failed = (error: unknown) => logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
+    const withPanels = (run?: (panels: PanelsHandle) => void) => {
+      if (panels) return run && guarded('The consent UI', run, panels);
+      if (run) waiting.push(run);
+      if (loading || !options.loadPanels) return;
+      loading = true;
+      options.loadPanels((mountPanelsOn) => {
+        try {
+          panels = mountPanelsOn({ manager, config, catalog: uiCatalog, blocking: uiBlocking }, shell);
+        } catch (error) {
+          return failed(error);
+        }
+        for (const queued of waiting.splice(0)) guarded('The consent UI', queued, panels);
+      });
+    };
+    let shell: UiShell;
     try {
-      const ui = mountUi({ manager, config, catalog: uiCatalog, blocking: uiBlocking });
-      parts.showBanner = ui.showBanner;
-      parts.showPreferences = ui.showPreferences;
-      parts.language = ui.language;
+      shell = mountShell({ manager, config, open: (opener) => withPanels((p) => p.open(opener)), needPanels: () => withPanels() });
     } catch (error) {
-      logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
+      return failed(error);
     }
+    parts.language = shell.lang;
+    parts.showBanner = () => withPanels((p) => p.showBanner());
+    parts.showPreferences = () => {
+      const opener = shell.active();
+      withPanels((p) => p.open(opener));
+    };
+    // A held embed gets a placeholder: the panels draw it.
+    if (shell.wantsPanels() || blocking.held().some((h) => EMBED.test(h.element.tagName))) withPanels();
+    blocking.onEvent((e) => e.type === 'held' && EMBED.test(e.element.tagName) && withPanels());
   };
   if (options.ui === false) return createPublicApi(manager, problems, parts);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });

@@ -3,7 +3,6 @@
 // Classic JSX: Preact's own `h`, already in its core, instead of the jsx-runtime's extra copy (byte budget).
 import { h } from 'preact';
 import { SafeLink } from './link';
-import { OptOutLink } from './opt-out-link';
 import type { Ui } from './view';
 
 /**
@@ -38,7 +37,12 @@ export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
       </div>
       {notice ? (
         <div class="bt">
-          <OptOutLink u={u} k="notice" />
+          {/* The shell's opt-out link (plain DOM, shell.ts), filled in once this span is in the page. */}
+          <span
+            ref={(el) => {
+              if (el) u.link(el, 'notice');
+            }}
+          />
           <button class="b" onClick={u.dismiss}>
             {t('close')}
           </button>

@@ -1,91 +1,70 @@
 /**
- * The visitor's side: banner, preferences, "Opt Out" links, placeholders and the cookie
- * declaration, in Preact.
+ * The visitor's side, in two parts. The shell (`shell.ts`, plain DOM): the "Opt Out" links, the
+ * first-layer state and the settings triggers, on every page. The panels (this file, Preact):
+ * banner or notice, preferences, placeholders for held embeds and the cookie declaration, mounted
+ * on the shell when one of them must show — the script tag loads them as `consentgate-ui.js` only
+ * then, so a returning visitor does not download them.
  *
- * One state (this closure) and one `paint()` that renders every root from it; components are plain
- * functions of it (no hooks, no instance state: smaller). Roots: the main shadow root (banner or
- * notice, fixed opt-out link, preferences) on a host appended to `<body>`; a small shadow root in
- * each `[data-consentgate-opt-out]` element and in each placeholder; the cookie declaration
- * straight into `[data-consentgate-cookie-table]` (light DOM: the privacy page's own typography
- * applies). Shadow roots are open, so the `data-consentgate-*` hooks stay reachable.
+ * One state (this closure and the shell's) and one `paint()` that renders every root from it;
+ * components are plain functions of it (no hooks, no instance state: smaller). Roots: a box in the
+ * shell's main shadow root (banner or notice, preferences); a small shadow root in each placeholder;
+ * the cookie declaration straight into `[data-consentgate-cookie-table]` (light DOM: the privacy
+ * page's own typography applies). Shadow roots are open, so the `data-consentgate-*` hooks stay
+ * reachable.
  */
 import { render } from 'preact';
-import type { ConsentChoices, UiTexts } from '../types';
-import { declarationView, linkView, mainView, placeholderView } from './app';
-import en from './i18n/en.json';
-import { CSS } from './styles';
-import { categoryText, isRtl, pickLanguage, translator } from './texts';
-import type { MountUiOptions, UiBlockingEvent, UiHandle, UiService } from './types';
+import type { ConsentChoices } from '../types';
+import { declarationView, mainView, placeholderView } from './app';
+import { EMBED, mountShell, type UiShell } from './shell';
+import { PANEL_CSS } from './styles';
+import { categoryText } from './texts';
+import type { MountUiOptions, PanelsHandle, UiBlockingEvent, UiHandle, UiService } from './types';
 import type { Draft, Held, Ui, UiCategory } from './view';
 
-export type { MountUiOptions, UiBlocking, UiBlockingEvent, UiCatalog, UiHandle, UiService } from './types';
+export type { MountUiOptions, PanelsHandle, UiBlocking, UiBlockingEvent, UiCatalog, UiHandle, UiService } from './types';
+export { mountShell, type UiShell } from './shell';
 
-const NATIVE = 'a[href],button,input,select,textarea,summary';
-
+/** The whole UI at once: the shell and its panels (the npm build; the script tag loads the panels on demand). */
 export function mountUi(options: MountUiOptions): UiHandle {
+  let panels: PanelsHandle | undefined;
+  const shell = mountShell({ ...options, manager: options.manager, config: options.config, open: (opener) => panels?.open(opener) });
+  panels = mountPanels(options, shell);
+  const p = panels;
+  return {
+    language: shell.lang,
+    showBanner: p.showBanner,
+    showPreferences: () => p.open(shell.active()),
+    unmount() {
+      p.unmount();
+      shell.unmount();
+    },
+  };
+}
+
+/** Mounts the panels on a mounted shell. */
+export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHandle {
   const { manager: m, config: c, catalog, blocking } = options;
   const doc = options.document ?? document;
   const win = doc.defaultView as Window & typeof globalThis;
-  const languages: Record<string, UiTexts> = { en, ...options.languages };
-  const lang = pickLanguage(c, doc, [...Object.keys(languages), ...Object.keys(c.texts)]);
-  const t = translator({ ...en, ...languages[lang], ...c.texts[lang] });
+  const { t, state } = shell;
 
-  let forced = false; // showBanner() after a decision
-  let hidden = false; // closed by a click; the decision itself follows after the paint
-  // The opt-out regimes' notice, once closed, stays closed for the browsing session: it is a notice
-  // at collection, not a question, so closing it is not a decision and is not in the record.
-  // Storage blocked: the notice then shows on each page view.
-  const noticeKey = c.policy.cookieName + ':notice';
-  let noticeClosed = false;
-  try {
-    noticeClosed = !!win.sessionStorage.getItem(noticeKey);
-  } catch {}
   let draft: Draft | null = null; // the preferences are open
   let focusDialog = false;
   let prefsOpener: Element | null = null;
   let bannerOpener: Element | null = null;
   let bannerShown = false;
-  const done = new Set<unknown>();
   const held = new Map<Element, Held>();
-  const slots = new Map<Element, HTMLElement>();
   const painted = new Set<Element>();
 
-  /** A host with an open shadow root holding our style sheet and a render container. */
-  function shadow(tag: string, parent: Node, before: Node | null, className: string): HTMLElement {
-    const host = doc.createElement(tag);
-    // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'.
-    for (const [key, value] of Object.entries(c.ui.theme)) if (key.startsWith('--cg-')) host.style.setProperty(key, value);
-    const root = host.attachShadow({ mode: 'open' });
-    const style = doc.createElement('style');
-    if (c.ui.nonce) style.setAttribute('nonce', c.ui.nonce);
-    style.textContent = CSS;
-    // Links sit inside a line of the site's footer: an inline container, not a block.
-    const box = doc.createElement(className ? 'div' : 'span');
-    box.className = className;
-    box.lang = lang;
-    box.dir = isRtl(lang) ? 'rtl' : 'ltr';
-    root.append(style, box);
-    parent.insertBefore(host, before);
-    return box;
-  }
   const hostOf = (box: Node) => (box.getRootNode() as ShadowRoot).host as HTMLElement;
-  const main = shadow('consentgate-ui', doc.body, null, 'r');
-
-  const deepActive = () => {
-    let active = doc.activeElement;
-    while (active?.shadowRoot?.activeElement) active = active.shadowRoot.activeElement;
-    return active;
-  };
+  const main = shell.box(shell.root, 'r', PANEL_CSS);
+  const deepActive = shell.active;
   /** Focus goes back only when it was lost with our UI, never taken from the page. */
   const restore = (to: Element | null) => {
     const active = doc.activeElement;
     if ((active === doc.body || active === hostOf(main)) && to?.isConnected) (to as HTMLElement).focus();
   };
-  /**
-   * Interaction to Next Paint: a click only changes what shows (painted in the next frame); the
-   * record, the release of held tags and the site's listeners run after that paint, in a task.
-   */
-  const afterPaint = (run: () => void) => win.requestAnimationFrame(() => win.setTimeout(run));
+  const { afterPaint } = shell;
 
   /** Config services (merged over the catalog's entry), the catalog's, then held embeds'. */
   function categories(): UiCategory[] {
@@ -128,8 +107,8 @@ export function mountUi(options: MountUiOptions): UiHandle {
   }
 
   function decide(run: () => void) {
-    hidden = true;
-    forced = false;
+    state.hidden = true;
+    state.forced = false;
     draft = null;
     paint();
     afterPaint(run);
@@ -170,10 +149,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
       paint();
     },
     dismiss() {
-      noticeClosed = true;
-      try {
-        win.sessionStorage.setItem(noticeKey, '1');
-      } catch {}
+      shell.closeNotice();
       paint();
     },
     toggle(cat: UiCategory, on: boolean, s?: UiService) {
@@ -186,11 +162,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
       }
       paint();
     },
-    optOut(key: unknown) {
-      done.add(key);
-      paint();
-      afterPaint(() => m.update(Object.fromEntries(c.ui.optOutCategories.map((id) => [id, false])), 'opt-out-link'));
-    },
+    link: shell.link,
     load(h: Held) {
       const grant = c.ui.placeholderGrants === 'category' || !h.serviceId ? h.category : h.category + '.' + h.serviceId;
       afterPaint(() => m.update({ [grant]: true }, 'placeholder'));
@@ -214,20 +186,9 @@ export function mountUi(options: MountUiOptions): UiHandle {
   };
 
   function paint(): void {
-    const u: Ui = { c, m, t, cats: categories(), draft, done, list: (items) => new Intl.ListFormat(lang).format(items), ...actions };
-    const asks = m.mode() === 'opt-in' || c.ui.bannerInOptOut;
-    const undecided = !hidden && !m.hasDecision();
-    const banner = !hidden && forced || (undecided && asks);
-    const notice = !forced && undecided && !asks && !noticeClosed;
-    const footers = doc.querySelectorAll('[data-consentgate-opt-out]');
-    render(mainView(u, banner, notice, !banner && !notice && c.ui.optOutFixed && !footers.length), main);
-    for (const slot of footers) {
-      if (!slots.has(slot)) {
-        slot.textContent = '';
-        slots.set(slot, shadow('consentgate-link', slot, null, ''));
-      }
-      render(linkView(u, slot), slots.get(slot)!);
-    }
+    const u: Ui = { c, m, t, cats: categories(), draft, list: shell.list, ...actions };
+    const { banner, notice } = shell.layer();
+    render(mainView(u, banner, notice), main);
     for (const el of doc.querySelectorAll('[data-consentgate-cookie-table]')) {
       // The declaration is all details: the page's fallback text stays until they are in (one
       // change of the page's layout, not a table that grows twice).
@@ -237,13 +198,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
       render(declarationView(u), el);
     }
     for (const h of held.values()) render(placeholderView(u, h), h.box);
-    // `[data-consentgate-settings]` on a div or span still works by keyboard (WCAG 2.1.1).
-    for (const el of doc.querySelectorAll('[data-consentgate-settings]')) {
-      if (!el.matches(NATIVE) && !el.hasAttribute('tabindex')) {
-        el.setAttribute('tabindex', '0');
-        if (!el.hasAttribute('role')) el.setAttribute('role', 'button');
-      }
-    }
+    shell.paint();
 
     const dialog = main.querySelector<HTMLElement>('[data-consentgate-preferences]');
     if (focusDialog) dialog?.focus();
@@ -273,7 +228,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
     if (
       held.has(el) ||
       !parent ||
-      !/^(IFRAME|VIDEO|AUDIO|EMBED|OBJECT)$/.test(el.tagName) ||
+      !EMBED.test(el.tagName) ||
       win.getComputedStyle(el).display === 'none' ||
       parseFloat(width) < 30 ||
       parseFloat(height) < 30
@@ -281,7 +236,7 @@ export function mountUi(options: MountUiOptions): UiHandle {
       return;
     }
     const style = (el as HTMLElement).style;
-    const box = shadow('consentgate-placeholder', parent, el, 'r ph');
+    const box = shell.shadow('consentgate-placeholder', parent, el, 'r ph', PANEL_CSS);
     const host = hostOf(box);
     host.setAttribute('data-consentgate-placeholder', service ?? category);
     // The site's classes give the placeholder the embed's place in responsive wrappers.
@@ -312,41 +267,26 @@ export function mountUi(options: MountUiOptions): UiHandle {
     paint();
   });
 
-  function onSettings(e: Event) {
-    const el = (e.target as Element).closest?.('[data-consentgate-settings]');
-    // Native controls turn Enter and Space into a click by themselves.
-    if (el && (e.type === 'click' || (!el.matches(NATIVE) && /^(Enter| )$/.test((e as KeyboardEvent).key)))) {
-      e.preventDefault();
-      openPreferences(el);
-    }
-  }
-  doc.addEventListener('click', onSettings);
-  doc.addEventListener('keydown', onSettings);
-  // Footer slots and cookie tables parsed after the app started still get filled.
+  // Cookie tables parsed after the panels mounted still get filled.
   doc.addEventListener('DOMContentLoaded', paint);
 
   const offManager = m.onChange(paint); // replays the current state at once: the first paint
 
   return {
-    language: lang,
     showBanner() {
-      forced = true;
-      hidden = false;
+      state.forced = true;
+      state.hidden = false;
       paint();
     },
-    showPreferences: () => openPreferences(deepActive()),
+    open: openPreferences,
     unmount() {
       offManager();
       if (offBlocking) offBlocking();
-      doc.removeEventListener('click', onSettings);
-      doc.removeEventListener('keydown', onSettings);
       doc.removeEventListener('DOMContentLoaded', paint);
       for (const el of [...held.keys()]) release(el);
-      for (const box of [main, ...slots.values(), ...painted]) {
-        render(null, box);
-        if (box.getRootNode() !== doc) hostOf(box).remove();
-      }
-      slots.clear();
+      for (const box of [main, ...painted]) render(null, box);
+      main.previousSibling?.remove(); // the panels' style sheet
+      main.remove();
       painted.clear();
     },
   };

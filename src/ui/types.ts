@@ -70,3 +70,13 @@ export interface UiHandle {
   /** Removes every element the UI added and restores held embeds' display. */
   unmount(): void;
 }
+
+/** The panels mounted on a shell (`mountPanels`): what the shell and the gate call. */
+export interface PanelsHandle {
+  /** Shows the banner again, even after a decision. */
+  showBanner(): void;
+  /** Opens the preferences; focus returns to `opener` when they close. */
+  open(opener: Element | null): void;
+  /** Removes the panels (the shell stays) and restores held embeds' display. */
+  unmount(): void;
+}

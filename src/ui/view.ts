@@ -33,7 +33,7 @@ export interface Held {
 
 /**
  * Everything a component reads or calls: one plain object rebuilt on each paint. The state lives in
- * `mountUi`'s closure and every change repaints from the top, so no component needs hooks or
+ * `mountPanels`' closure and the shell's and every change repaints from the top, so no component needs hooks or
  * instance state (byte budget: preact/hooks would cost about 1 KB gzip).
  */
 export interface Ui {
@@ -42,8 +42,6 @@ export interface Ui {
   t: Translate;
   cats: UiCategory[];
   draft: Draft | null;
-  /** Opt-out links (by key) that show their confirmation. */
-  done: Set<unknown>;
   /** "a, b and c" in the UI language. */
   list(items: string[]): string;
   /** Truthy from the banner: the record's method tells the two layers apart. */
@@ -55,7 +53,8 @@ export interface Ui {
   close(): void;
   dismiss(): void;
   toggle(category: UiCategory, on: boolean, service?: UiService): void;
-  optOut(key: unknown): void;
+  /** Puts the shell's opt-out link in an element (the notice's). */
+  link(box: Element, key: unknown): void;
   load(held: Held): void;
   /** Focus trap (Tab), and Escape for the preferences. */
   keys(event: KeyboardEvent): void;

@@ -42,7 +42,7 @@ describe('npm pack', () => {
     const paths = packed.files.map((f) => f.path);
     expect(paths).toContain('package.json');
     expect(paths).toContain('README.md');
-    for (const f of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-registry.js', 'dist/consentgate.schema.json']) {
+    for (const f of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-ui.js', 'dist/consentgate-registry.js', 'dist/consentgate.schema.json']) {
       expect(paths).toContain(f);
     }
     expect(paths.filter((p) => !/^(dist\/|package\.json$|README\.md$|LICENSE(\.md)?$)/.test(p))).toEqual([]);
@@ -108,6 +108,7 @@ export { granted, wrong };
       const js = { 'content-type': 'text/javascript; charset=utf-8' };
       server.setPage('/vendor/consentgate/consentgate.js', readFileSync(join(dist, 'consentgate.js'), 'utf8'), js);
       server.setPage('/vendor/consentgate/consentgate-app.js', readFileSync(join(dist, 'consentgate-app.js'), 'utf8'), js);
+      server.setPage('/vendor/consentgate/consentgate-ui.js', readFileSync(join(dist, 'consentgate-ui.js'), 'utf8'), js);
       server.setPage('/vendor/consentgate/consentgate-registry.js', readFileSync(join(dist, 'consentgate-registry.js'), 'utf8'), js);
       const config = { policy: { version: '1' }, categories: [{ id: 'necessary', required: true }, { id: 'analytics', services: [{ id: 'google-analytics' }] }] };
       server.setPage(
@@ -122,6 +123,7 @@ export { granted, wrong };
       await page.locator('[data-consentgate-accept-all]').click();
       await page.waitForFunction(() => window.ConsentGate?.isGranted('analytics') === true);
       expect(server.hits.map((h) => h.url)).toContain('/vendor/consentgate/consentgate-app.js');
+      expect(server.hits.map((h) => h.url)).toContain('/vendor/consentgate/consentgate-ui.js');
       // The registry's details come from the same folder when the preferences open.
       await page.evaluate(() => window.ConsentGate!.showPreferences());
       await page.waitForFunction(() => document.querySelector('consentgate-ui')?.shadowRoot?.textContent?.includes('Identifies the visitor.'));

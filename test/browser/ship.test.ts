@@ -284,3 +284,82 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
     });
   });
 });
+
+describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
+  const uiHits = (server: TestServer) => server.hits.filter((h) => h.url.startsWith('/dist/consentgate-ui.js')).length;
+  const FOOTER = '<footer><a href="/privacy">Privacy</a> <span data-consentgate-opt-out>Opt Out</span></footer>';
+  const SOCIAL = {
+    ...CONFIG,
+    categories: [...CONFIG.categories, { id: 'social', services: [{ id: 'youtube' }] }],
+  };
+  const VIDEO =
+    '<iframe width="560" height="315" data-category="social" data-service="youtube" data-src="https://www.youtube.com/embed/dQw4w9WgXcQ" title="YouTube video player"></iframe>';
+
+  it('a first visit: the boot requests the panels beside the app, not after it (no extra round trip before the banner)', async () => {
+    await withPage(async ({ page: p, server }) => {
+      // The app is held back until the panels have been requested: were the app the one to ask for
+      // them, this would wait out the 5 s cap and the flag below would be false.
+      let uiAsked!: () => void;
+      const asked = new Promise<void>((ok) => (uiAsked = ok));
+      p.on('request', (r) => r.url().includes('/dist/consentgate-ui.js') && uiAsked());
+      let uiBeforeApp = false;
+      await p.route('**/dist/consentgate-app.js', async (route) => {
+        uiBeforeApp = await Promise.race([asked.then(() => true), new Promise<boolean>((no) => setTimeout(() => no(false), 5000))]);
+        await route.continue();
+      });
+      server.setPage('/first.html', page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script><script src="/dist/consentgate.js"></script>`, FOOTER));
+      await p.goto(server.url('/first.html'));
+      await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      expect(uiBeforeApp).toBe(true);
+      expect(uiHits(server)).toBe(1);
+    });
+  });
+
+  it('a returning visitor: the opt-out link works without the panels; "Change choices" loads them and opens the preferences', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage('/back.html', page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script><script src="/dist/consentgate.js"></script>`, FOOTER));
+      await p.goto(server.url('/back.html'));
+      await p.locator('[data-consentgate-accept-all]').click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'banner-accept-all');
+
+      const before = uiHits(server);
+      await p.reload();
+      const link = p.locator('[data-consentgate-opt-out]');
+      await link.getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
+      await p.waitForTimeout(300);
+      expect(uiHits(server) - before).toBe(0);
+      expect(await p.evaluate(() => typeof (window.ConsentGate as unknown as Record<symbol, { panels?: unknown }>)[Symbol.for('consentgate.boot')]!.panels)).toBe('undefined');
+
+      await link.getByRole('button', { name: 'Opt Out' }).click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'opt-out-link');
+      expect(await link.locator('[role=status]').textContent()).toContain('You have opted out of');
+      expect(uiHits(server) - before).toBe(0);
+
+      await link.getByRole('button', { name: 'Change choices' }).click();
+      const dialog = p.locator('consentgate-ui [data-consentgate-preferences]');
+      await dialog.waitFor({ state: 'visible' });
+      expect(uiHits(server) - before).toBe(1);
+      // The dialog takes the focus once it is there; Escape gives it back to "Change choices".
+      await p.waitForFunction(() => document.querySelector('consentgate-ui')!.shadowRoot!.activeElement?.hasAttribute('data-consentgate-preferences'));
+      await p.keyboard.press('Escape');
+      await p.waitForFunction(() => document.querySelector('[data-consentgate-opt-out] consentgate-link')!.shadowRoot!.activeElement?.textContent === 'Change choices');
+      expect(console.filter((l) => l.startsWith('error'))).toEqual([]);
+    });
+  });
+
+  it('a returning visitor on a page with a held embed: the panels load for its placeholder', async () => {
+    await withPage(async ({ page: p, server, requests }) => {
+      server.setPage('/video.html', page(`<script type="application/json" data-consentgate-config>${json(SOCIAL)}</script><script src="/dist/consentgate.js"></script>`, `<main>${VIDEO}</main>`));
+      await p.goto(server.url('/video.html'));
+      await p.locator('[data-consentgate-reject-all]').click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'banner-reject-all');
+      const before = uiHits(server);
+      await p.reload();
+      await p.locator('consentgate-placeholder[data-consentgate-placeholder="youtube"]').waitFor({ state: 'visible' });
+      expect(uiHits(server) - before).toBe(1);
+      expect(await p.locator('[data-consentgate-banner]').count()).toBe(0);
+      expect(requests.filter((r) => r.url.includes('youtube'))).toEqual([]);
+    });
+  });
+});

@@ -27,6 +27,7 @@ describe('ES level of dist/', () => {
   it.each([
     ['dist/consentgate.js', 'script'],
     ['dist/consentgate-app.js', 'script'],
+    ['dist/consentgate-ui.js', 'script'],
     ['dist/consentgate-registry.js', 'script'],
     ['dist/index.mjs', 'module'],
   ] as const)('%s parses as ES2020', (file, sourceType) => {
@@ -34,7 +35,7 @@ describe('ES level of dist/', () => {
   });
 
   it('the IIFE files leak no global but window.ConsentGate', () => {
-    for (const file of ['dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-registry.js']) {
+    for (const file of ['dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-ui.js', 'dist/consentgate-registry.js']) {
       const code = text(file).trim();
       // One expression statement wrapping everything: `!function(){…}();` or `(()=>{…})();`
       const ast = parse(code, { ecmaVersion: 2020, sourceType: 'script' }) as unknown as { body: Array<{ type: string }> };
@@ -56,14 +57,14 @@ describe('package.json', () => {
     expect(pkg.exports['./schema.json']).toBe('./dist/consentgate.schema.json');
     expect(pkg.types).toBe('./dist/types/index.d.ts');
     expect(pkg.exports['./consentgate-registry.js']).toBe('./dist/consentgate-registry.js');
-    for (const target of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-registry.js', 'dist/consentgate.schema.json']) {
+    for (const target of ['dist/index.mjs', 'dist/types/index.d.ts', 'dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-ui.js', 'dist/consentgate-registry.js', 'dist/consentgate.schema.json']) {
       expect(existsSync(path(target)), target).toBe(true);
     }
   });
 
   it('ships dist only, lists the script files as its only side effects, and depends on preact and js-cookie only', () => {
     expect(pkg.files).toEqual(['dist']);
-    expect(pkg.sideEffects).toEqual(['./dist/consentgate.js', './dist/consentgate-app.js', './dist/consentgate-registry.js']);
+    expect(pkg.sideEffects).toEqual(['./dist/consentgate.js', './dist/consentgate-app.js', './dist/consentgate-ui.js', './dist/consentgate-registry.js']);
     expect(Object.keys(pkg.dependencies).sort()).toEqual(['js-cookie', 'preact']);
   });
 

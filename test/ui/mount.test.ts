@@ -25,13 +25,15 @@ describe('mountUi: where the UI lives', () => {
     }
   });
 
-  it('injects the styles as a <style> in the shadow root, with the configured nonce', () => {
+  it('injects the styles as <style> elements in the shadow root (the shell’s, then the panels’), with the configured nonce', () => {
     const { root } = setup({ ui: { nonce: 'r4nd0m' } });
-    const style = root().querySelector('style')!;
-    expect(style.getAttribute('nonce')).toBe('r4nd0m');
-    expect(style.textContent).toContain('--cg-accent');
-    expect(style.textContent).toContain('@media(prefers-color-scheme:dark)');
-    expect(style.textContent).toContain('@media(prefers-reduced-motion:no-preference)');
+    const styles = [...root().querySelectorAll('style')];
+    expect(styles).toHaveLength(2);
+    for (const style of styles) expect(style.getAttribute('nonce')).toBe('r4nd0m');
+    const [shell, panels] = styles.map((s) => s.textContent);
+    expect(shell).toContain('--cg-accent');
+    expect(shell).toContain('@media(prefers-color-scheme:dark)');
+    expect(panels).toContain('@media(prefers-reduced-motion:no-preference)');
     expect(document.head.querySelector('style')).toBeNull(); // nothing in the page's own styles
   });
 
