@@ -139,7 +139,11 @@ function loadApp(script: HTMLScriptElement | null, config: unknown): boolean {
   app.onerror = () => failClosed('Could not load ' + app.src);
   const policy = isObject(config) && isObject(config.policy) ? config.policy : {};
   const name = typeof policy.cookieName === 'string' ? policy.cookieName : 'consentgate';
-  if (document.cookie.split('; ').some((c) => c.startsWith(name + '='))) return false;
+  try {
+    if (document.cookie.split('; ').some((c) => c.startsWith(name + '='))) return false;
+  } catch {
+    // A sandboxed frame throws on document.cookie: no record can be read there, the banner will show.
+  }
   addScript(new URL(UI_FILE, app.src).href, attributes).onerror = () => failClosed('Could not load ' + UI_FILE);
   return true;
 }
@@ -225,8 +229,14 @@ function createFacade(
 function boot(): void {
   const script = ownScript();
   const found = findConfig(script);
-  // The app's tag goes in before the guards: it is ours, and the guards must not judge it.
-  const panelsRequested = loadApp(script, found.sync);
+  // The app's tag goes in before the guards: it is ours, and the guards must not judge it. Whatever
+  // goes wrong there, the guards still go in (fail closed).
+  let panelsRequested = false;
+  try {
+    panelsRequested = loadApp(script, found.sync);
+  } catch (error) {
+    failClosed('Could not load ' + APP_FILE, error);
+  }
   const blocking = installGuardsForConfig(found.sync);
   // Google Consent Mode: the default must precede every Google tag. With the config in the page
   // that is now; with a config URL it is when the file arrives, still before anything is released

@@ -125,6 +125,23 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
     });
   });
 
+  it('in a sandboxed frame (document.cookie throws) the guards still go in and the banner still shows', async () => {
+    await withPage(async ({ page: p, server, requests }) => {
+      const console = collectConsole(p);
+      const inner = page(
+        `<script type="application/json" data-consentgate-config>${json(CONFIG)}</script><script src="${server.url('/dist/consentgate.js')}"></script>`,
+        `<script>const s = document.createElement('script'); s.src = 'https://www.googletagmanager.com/gtag/js?id=G-SANDBOX'; document.head.appendChild(s);</script>`,
+      );
+      server.setPage('/sandbox.html', `<!doctype html><html lang="en"><body><iframe sandbox="allow-scripts" title="sandboxed" srcdoc="${inner.replace(/&/g, '&amp;').replace(/"/g, '&quot;')}"></iframe></body></html>`);
+      await p.goto(server.url('/sandbox.html'));
+      const frame = p.frameLocator('iframe');
+      await frame.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      await p.waitForTimeout(200);
+      expect(requests.map((r) => r.url)).toEqual([]);
+      expect(console.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+    });
+  });
+
   it('fails closed on an invalid config, listing the problems', async () => {
     await withPage(async ({ page: p, server }) => {
       const console = collectConsole(p);
