@@ -23,7 +23,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
-import { PEERS, TRACKER_HOSTS } from './peers.mjs';
+import { GA_LOADER, PEERS, TRACKER_HOSTS } from './peers.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
 const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 9));
@@ -67,9 +67,11 @@ function bytesOf(peer) {
 
 async function startServer() {
   let current = null;
+  const served = [];
   const server = createServer((req, res) => {
     const path = new URL(req.url, 'http://bench').pathname;
     if (!current) return res.writeHead(503).end();
+    served.push(path);
     let body;
     let type;
     if (path === '/') {
@@ -91,6 +93,8 @@ async function startServer() {
   await new Promise((ok) => server.listen(0, '127.0.0.1', ok));
   return {
     origin: `http://127.0.0.1:${server.address().port}`,
+    /** Paths served since the list was last emptied (`served.length = 0`). */
+    served,
     use(peer) {
       current = peer;
     },
@@ -146,9 +150,16 @@ async function measure(browser, server, peer) {
   const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, serviceWorkers: 'block' });
   const trackerRequests = { beforeConsent: [], afterConsent: [] };
   let consented = false;
+  /**
+   * performance.now() of the returning visit's request for gtag.js: a tag marked for analytics, so
+   * the tool has read the stored consent and released it (the unmarked LinkedIn tag is no measure:
+   * the peers let it run at once).
+   */
+  let returning = null;
   await context.route('**/*', (route) => {
     const url = new URL(route.request().url());
     if (url.hostname === '127.0.0.1') return route.fallback();
+    if (returning && returning.firstTracker === null && url.href === GA_LOADER) returning.firstTracker = performance.now();
     if (TRACKER_HOSTS.includes(url.hostname)) (consented ? trackerRequests.afterConsent : trackerRequests.beforeConsent).push(url.href);
     // Answered here, never on the network: scripts are empty, everything else a 204.
     return route.request().resourceType() === 'script'
@@ -190,7 +201,24 @@ async function measure(browser, server, peer) {
       const eventTiming = Math.max(b.firstInput ? b.firstInput.duration : 0, ...byInteraction.values());
       return { eventTiming, nextFrame: b.frameAfterClick - b.click };
     });
+
+    // The same visitor on a later page view: the tool's cookie kept, the files downloaded again
+    // (served no-store: a cache that expired). Navigation → the first tracker request is the tool
+    // reading the stored consent and releasing what it grants; bytes are the tool's files served.
+    const files = shippedFiles(peer);
+    const sizes = bytesOf(peer).perFile;
+    server.served.length = 0;
+    returning = { firstTracker: null, start: performance.now() };
+    await page.goto(server.origin + '/', { waitUntil: 'load' });
+    for (const until = Date.now() + 15_000; returning.firstTracker === null && Date.now() < until; ) await new Promise((ok) => setTimeout(ok, 10));
+    await page.waitForTimeout(500);
+    const back = await page.evaluate(() => ({ longTasks: window.__bench.longTasks.reduce((a, b) => a + b, 0), banner: window.__bench.banner }));
+    if (back.banner !== null) throw new Error(`${peer.name}: the banner showed again to a returning visitor`);
+    const returningBytes = sizes.filter((f) => server.served.includes('/' + f.file) && files['/' + f.file]).reduce((n, f) => n + f.gzip, 0);
     return {
+      returningToTrackerMs: returning.firstTracker === null ? NaN : returning.firstTracker - returning.start,
+      returningLongTaskMs: back.longTasks,
+      returningBytes,
       bannerMs: load.banner,
       longTaskMs: load.longTasks,
       longTaskCount: load.longTaskCount,
@@ -217,7 +245,7 @@ const kb = (n) => (n / 1024).toFixed(1) + ' KB';
 const ms = (n) => (Math.round(n * 10) / 10).toFixed(1) + ' ms';
 
 function table(results) {
-  const head = ['', 'raw', 'gzip', 'brotli', 'nav → banner visible', 'long tasks during load', 'Accept → next paint', 'tracker requests before consent'];
+  const head = ['', 'raw', 'gzip', 'brotli', 'nav → banner visible', 'long tasks during load', 'Accept → next paint', 'tracker requests before consent', 'returning: gzip downloaded', 'returning: nav → granted gtag.js requested', 'returning: long tasks'];
   const rows = results.map((r) => [
     `${r.name} ${r.version}`,
     kb(r.bytes.raw),
@@ -227,6 +255,9 @@ function table(results) {
     ms(r.median.longTaskMs),
     ms(r.median.clickToPaintMs),
     `${r.median.trackersBeforeConsent}${r.hosts.length ? ' (' + r.hosts.join(', ') + ')' : ''}`,
+    kb(r.median.returningBytes),
+    ms(r.median.returningToTrackerMs),
+    ms(r.median.returningLongTaskMs),
   ]);
   return [head, head.map(() => '---'), ...rows].map((r) => `| ${r.join(' | ')} |`).join('\n');
 }
@@ -242,6 +273,9 @@ function ratios(results) {
     ['long-task time during load', (r) => r.median.longTaskMs, ms],
     ['Accept → next paint', (r) => r.median.clickToPaintMs, ms],
     ['tracker requests before consent', (r) => r.median.trackersBeforeConsent, String],
+    ['returning visitor: gzip downloaded', (r) => r.median.returningBytes, kb],
+    ['returning visitor: navigation → granted gtag.js requested', (r) => r.median.returningToTrackerMs, ms],
+    ['returning visitor: long-task time', (r) => r.median.returningLongTaskMs, ms],
   ];
   const lines = ['| metric (lower is better) | ConsentGate | best peer | ratio ConsentGate / best peer |', '| --- | --- | --- | --- |'];
   for (const [label, get, fmt] of metrics) {
@@ -274,7 +308,9 @@ async function main() {
       for (const peer of peers) {
         const r = await measure(browser, server, peer);
         runs.get(peer.id).push(r);
-        process.stdout.write(`run ${i + 1}/${RUNS} ${peer.name}: banner ${ms(r.bannerMs)}, click ${ms(r.clickToPaintMs)}, trackers ${r.trackersBeforeConsent}\n`);
+        process.stdout.write(
+          `run ${i + 1}/${RUNS} ${peer.name}: banner ${ms(r.bannerMs)}, click ${ms(r.clickToPaintMs)}, trackers ${r.trackersBeforeConsent}; returning ${kb(r.returningBytes)}, gtag.js ${ms(r.returningToTrackerMs)}\n`,
+        );
       }
     }
   } finally {
@@ -285,7 +321,9 @@ async function main() {
   const results = peers.map((peer) => {
     const rs = runs.get(peer.id);
     const med = {};
-    for (const key of ['bannerMs', 'longTaskMs', 'clickToPaintMs', 'clickToFrameMs', 'trackersBeforeConsent', 'trackersAfterConsent']) med[key] = median(rs.map((r) => r[key]));
+    for (const key of ['bannerMs', 'longTaskMs', 'clickToPaintMs', 'clickToFrameMs', 'trackersBeforeConsent', 'trackersAfterConsent', 'returningBytes', 'returningToTrackerMs', 'returningLongTaskMs']) {
+      med[key] = median(rs.map((r) => r[key]));
+    }
     const hosts = [...new Set(rs.flatMap((r) => r.trackerHostsBeforeConsent))].sort();
     return { id: peer.id, name: peer.name, version: peer.version, bytes: bytesOf(peer), median: med, hosts, runs: rs };
   });
@@ -322,6 +360,14 @@ Next Paint measure; 8 ms granularity; 0 when under the API's 16 ms threshold). L
 before consent: requests to ${TRACKER_HOSTS.join(', ')} from navigation until the Accept click
 (tracker requests after Accept, as a check that each tool releases what it held: ${after}).
 
+Returning visitor: the same browser context reloads the page after the Accept (the tool's cookie
+kept; the files are served \`no-store\`, so they download again, as after a cache expiry). Bytes: the
+tool's files that page view requested (gzip). Navigation → granted gtag.js requested: from the start
+of the navigation (measured in the bench process) to the request for the marked gtag.js loader, i.e.
+the tool has read the stored consent and released the analytics tag it grants. Long tasks: until
+half a second after that request. ConsentGate's returning visitor loads \`consentgate.js\` and \`consentgate-app.js\`;
+\`consentgate-ui.js\` (banner, preferences) only on a first visit.
+
 Bytes: what a first-time visitor downloads, per file:
 ${perFile}
 
@@ -339,7 +385,7 @@ holds it. Same categories (necessary, analytics, advertising), same two services
 - **Klaro ${results.find((r) => r.id === 'klaro')?.version ?? '0.7.22'}**: its documented setup (\`klaroConfig\` global, \`klaro.js\` with \`defer\`), the default build
   with CSS inside, \`acceptAll: true\` so its notice has an accept-all button like the others.
 - **ConsentGate**: \`dist/consentgate.js\` first in \`<head>\`, config inline; it loads
-  \`dist/consentgate-app.js\` itself.
+  \`dist/consentgate-app.js\` itself, and \`dist/consentgate-ui.js\` when the banner must show.
 ${guards ? `\n## Guard cost (bench/guards.mjs)\n\n\`\`\`\n${guards}\n\`\`\`\n` : ''}`;
   writeFileSync(HERE + 'README.md', readme);
   writeFileSync(HERE + 'results.json', JSON.stringify({ conditions, results }, null, 2) + '\n');
