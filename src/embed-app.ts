@@ -12,22 +12,19 @@ import { detailsOnDemand, loadRegistryDetails, REGISTRY_FILE, type DetailsReceiv
 import registry from './blocking/service-registry.json';
 import type { BootHandOver } from './embed';
 import type { PanelsFile } from './embed-ui';
+import { bootHandOver, UI_FILE } from './hand-over';
 import { addScript } from './script-tag';
 import { startConsentGate } from './gate';
 import { logError, logWarning } from './log';
 import { VERSION } from './version';
 
-// Same key as in embed.ts (a separate bundle: shared by value, not by import).
-const HAND_OVER = 'consentgate.boot';
-const UI_FILE = 'consentgate-ui.js';
 
 // This file's own tag (the boot made it: its URL, its CSP nonce). Read now: `currentScript` is
 // only set while the script's top level runs.
 const self = (document.currentScript ?? document.querySelector('script[src*="consentgate-app"]')) as HTMLScriptElement | null;
 
 function start(): void {
-  const facade = window.ConsentGate as unknown as Record<symbol, BootHandOver | undefined> | undefined;
-  const boot = facade?.[Symbol.for(HAND_OVER)] as (BootHandOver & DetailsReceiver) | undefined;
+  const boot = bootHandOver() as (BootHandOver & DetailsReceiver) | undefined;
   if (!boot) {
     logError('consentgate-app.js is loaded by consentgate.js: put that one in the page instead.');
     return;

@@ -5,7 +5,7 @@
  * must show. It hands `mountPanels` to the app through the boot's hand-over object, whichever of
  * the two files runs first. Loaded by hand (without the boot), it does nothing but say so.
  */
-import type { BootHandOver } from './embed';
+import { bootHandOver } from './hand-over';
 import { logError } from './log';
 import { mountPanels } from './ui';
 import { VERSION } from './version';
@@ -16,12 +16,8 @@ export interface PanelsFile {
   version: string;
 }
 
-// Same key as in embed.ts (a separate bundle: shared by value, not by import).
-const HAND_OVER = 'consentgate.boot';
-
 try {
-  const facade = window.ConsentGate as unknown as Record<symbol, BootHandOver | undefined> | undefined;
-  const boot = facade?.[Symbol.for(HAND_OVER)];
+  const boot = bootHandOver();
   if (!boot) logError('consentgate-ui.js is loaded by consentgate.js when needed: leave it out of the page.');
   else if (!boot.panels) {
     boot.panels = { mount: mountPanels, version: VERSION };

@@ -12,8 +12,7 @@
  * 4. sets `window.ConsentGate`: a facade that queues and forwards until the app takes over.
  *
  * Safe twice: a second copy finds `window.ConsentGate` and does nothing. Everything the app needs
- * from the boot goes through the hand-over object under a `Symbol.for` key (two separate bundles:
- * a mangled `_field` would not have the same name in both).
+ * from the boot goes through the hand-over object (hand-over.ts).
  */
 // Not from './blocking' (index.ts): the boot takes only the guards' modules, without the release
 // code (the app's connectBlocking attaches it with the policy). The build gives it a slim registry
@@ -23,6 +22,8 @@ import { installGuardsForConfig } from './blocking/install-for-config';
 import type { Blocking } from './blocking/install';
 import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
+import { APP_FILE, offerHandOver, UI_FILE } from './hand-over';
+import { isObject } from './json-value';
 import { logError } from './log';
 import { addScript } from './script-tag';
 import type { PanelsFile } from './embed-ui';
@@ -58,13 +59,6 @@ export interface BootHandOver {
   /** The app's API: the facade forwards to it from now on and replays what was queued. */
   attach(api: ConsentGate): void;
 }
-
-const HAND_OVER = 'consentgate.boot';
-
-const APP_FILE = 'consentgate-app.js';
-const UI_FILE = 'consentgate-ui.js';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null;
 
 function ownScript(): HTMLScriptElement | null {
   const current = document.currentScript;
@@ -222,7 +216,7 @@ function createFacade(
     whenGranted: (category: string, service?: string) =>
       new Promise<void>((granted) => later((a) => void a.whenGranted(category, service).then(granted))),
   };
-  Object.defineProperty(facade, Symbol.for(HAND_OVER), { value: handOver });
+  offerHandOver(facade, handOver);
   return { api: Object.freeze(facade), handOver };
 }
 

@@ -1,10 +1,9 @@
+import { isObject } from '../json-value';
 import type { ServiceRegistry } from './catalog';
 import { createServiceCatalog } from './catalog';
 import { installGuardedWindow, type Blocking } from './install';
 import { createReleaser } from './release';
 import registry from './service-registry.json';
-
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 
 /**
  * The guards, from what is known now: the registry's patterns plus, when the config is already in

@@ -1,3 +1,4 @@
+import { isObject } from '../json-value';
 import type { ConsentMethod, ConsentRecord, SignalDecision } from '../types';
 
 /** Browsers keep at most about 4096 bytes per cookie; a larger value was not written by us. */
@@ -15,10 +16,6 @@ export interface RecordCheck {
   policyVersion: string;
   lifetimeDays: number;
   now: number;
-}
-
-function isObject(value: unknown): value is Record<string, unknown> {
-  return typeof value === 'object' && value !== null && !Array.isArray(value);
 }
 
 function isBooleanMap(value: unknown): value is Record<string, boolean> {

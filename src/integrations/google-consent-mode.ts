@@ -10,6 +10,7 @@
 import type { ConsentManager } from '../consent';
 import type { ResolvedConfig } from '../config';
 import { GOOGLE_CONSENT_TYPES } from '../config/google-consent-types';
+import { isObject } from '../json-value';
 import { logError, logWarning } from '../log';
 
 /** The seven consent types of Consent Mode v2, in the order the SDK writes them. */
@@ -44,7 +45,6 @@ interface ConsentModeView {
   urlPassthrough: boolean | undefined;
 }
 
-const isObject = (value: unknown): value is Record<string, unknown> => typeof value === 'object' && value !== null && !Array.isArray(value);
 const isConsentType = (value: unknown): value is ConsentType => (CONSENT_TYPES as readonly unknown[]).includes(value);
 const strings = (value: unknown): string[] => (Array.isArray(value) ? value.filter((v): v is string => typeof v === 'string') : []);
 const flag = (value: unknown) => (typeof value === 'boolean' ? value : undefined);
@@ -108,7 +108,10 @@ function gtagFor(win: DataLayerWindow): ((...args: unknown[]) => void) | null {
  * Byte-saving: the regime and signal logic stays in the app, out of the file every visitor runs first.
  */
 export function defaultConsentState(config: unknown): ConsentTypeState | null {
-  const gcm = readConsentMode(config);
+  return defaultFor(readConsentMode(config), config);
+}
+
+function defaultFor(gcm: ConsentModeView | null, config: unknown): ConsentTypeState | null {
   if (!gcm || !isObject(config)) return null;
   const required = new Set<unknown>();
   for (const c of Array.isArray(config.categories) ? config.categories : []) if (isObject(c) && c.required === true) required.add(c.id);
@@ -124,7 +127,7 @@ export function defaultConsentState(config: unknown): ConsentTypeState | null {
 export function pushConsentDefault(config: unknown, win: DataLayerWindow = globalThis as DataLayerWindow): boolean {
   try {
     const gcm = readConsentMode(config);
-    const state = defaultConsentState(config);
+    const state = defaultFor(gcm, config);
     if (!gcm || !state) return false;
     const gtag = gtagFor(win);
     if (!gtag) return false;

@@ -27,9 +27,8 @@ export { mountShell, type UiShell } from './shell';
 /** The whole UI at once: the shell and its panels (the npm build; the script tag loads the panels on demand). */
 export function mountUi(options: MountUiOptions): UiHandle {
   let panels: PanelsHandle | undefined;
-  const shell = mountShell({ ...options, manager: options.manager, config: options.config, open: (opener) => panels?.open(opener) });
-  panels = mountPanels(options, shell);
-  const p = panels;
+  const shell = mountShell({ ...options, open: (opener) => panels?.open(opener) });
+  const p = (panels = mountPanels(options, shell));
   return {
     language: shell.lang,
     showBanner: p.showBanner,
