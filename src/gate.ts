@@ -16,7 +16,7 @@ import {
 import { guarded, logError, logWarning } from './log';
 import { connectReceipts } from './receipts';
 import { mountPanels, type PanelsHandle, type UiBlocking, type UiCatalog } from './ui';
-import { EMBED, mountShell, type UiShell } from './ui/shell';
+import { mountShell, placeholderSize, type UiShell } from './ui/shell';
 import type { ConfigProblem, ConsentGate } from './types';
 import { VERSION } from './version';
 
@@ -232,9 +232,9 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
       const opener = shell.active();
       withPanels((p) => p.open(opener));
     };
-    // A held embed gets a placeholder: the panels draw it.
-    if (shell.wantsPanels() || blocking.held().some((h) => EMBED.test(h.element.tagName))) withPanels();
-    blocking.onEvent((e) => e.type === 'held' && EMBED.test(e.element.tagName) && withPanels());
+    // A held embed the visitor would see gets a placeholder: the panels draw it.
+    if (shell.wantsPanels() || blocking.held().some((h) => placeholderSize(h.element))) withPanels();
+    blocking.onEvent((e) => e.type === 'held' && !!placeholderSize(e.element) && withPanels());
   };
   if (options.ui === false) return createPublicApi(manager, problems, parts);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });

@@ -15,7 +15,7 @@
 import { render } from 'preact';
 import type { ConsentChoices } from '../types';
 import { declarationView, mainView, placeholderView } from './app';
-import { EMBED, mountShell, type UiShell } from './shell';
+import { mountShell, type UiShell } from './shell';
 import { PANEL_CSS } from './styles';
 import { categoryText } from './texts';
 import type { MountUiOptions, PanelsHandle, UiBlockingEvent, UiHandle, UiService } from './types';
@@ -44,7 +44,6 @@ export function mountUi(options: MountUiOptions): UiHandle {
 export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHandle {
   const { manager: m, config: c, catalog, blocking } = options;
   const doc = options.document ?? document;
-  const win = doc.defaultView as Window & typeof globalThis;
   const { t, state } = shell;
 
   let draft: Draft | null = null; // the preferences are open
@@ -217,25 +216,11 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
    * layer holds too.
    */
   function hold({ element: el, service, category }: { element: Element; service?: string; category: string }) {
-    const parent = el.parentNode;
-    const rect = el.getBoundingClientRect();
-    const [width, height] = (['width', 'height'] as const).map((name) => {
-      const attr = el.getAttribute(name) ?? '';
-      // The laid-out size (border box, so nothing below moves), else the attribute; a percentage stays one.
-      return attr.endsWith('%') ? attr : rect[name] ? rect[name] + 'px' : /^\d+$/.test(attr) ? attr + 'px' : attr;
-    }) as [string, string];
-    if (
-      held.has(el) ||
-      !parent ||
-      !EMBED.test(el.tagName) ||
-      win.getComputedStyle(el).display === 'none' ||
-      parseFloat(width) < 30 ||
-      parseFloat(height) < 30
-    ) {
-      return;
-    }
+    const size = held.has(el) ? null : shell.placeholderSize(el);
+    if (!size) return;
+    const [width, height] = size;
     const style = (el as HTMLElement).style;
-    const box = shell.shadow('consentgate-placeholder', parent, el, 'r ph', PANEL_CSS);
+    const box = shell.shadow('consentgate-placeholder', el.parentNode!, el, 'r ph', PANEL_CSS);
     const host = hostOf(box);
     host.setAttribute('data-consentgate-placeholder', service ?? category);
     // The site's classes give the placeholder the embed's place in responsive wrappers.

@@ -24,7 +24,24 @@ import { SHELL_CSS } from './styles';
 import { categoryText, isRtl, pickLanguage, translator, type Translate } from './texts';
 
 /** Elements a held embed may be, the ones a placeholder stands in for (when visible and not tiny). */
-export const EMBED = /^(IFRAME|VIDEO|AUDIO|EMBED|OBJECT)$/;
+const EMBED = /^(IFRAME|VIDEO|AUDIO|EMBED|OBJECT)$/;
+
+/**
+ * The size a placeholder for a held element takes (CSS width and height), or null when it gets
+ * none: not an embed (scripts, pixels), not connected, hidden, or under 30 px either way (a 1×1
+ * floodlight iframe). Here, not in the panels, because the app asks it first: a returning
+ * visitor's page whose only held embed is a hidden tracking frame never downloads the panels.
+ */
+export function placeholderSize(el: Element): [string, string] | null {
+  if (!EMBED.test(el.tagName) || !el.parentNode) return null;
+  const rect = el.getBoundingClientRect();
+  const [width, height] = (['width', 'height'] as const).map((name) => {
+    const attr = el.getAttribute(name) ?? '';
+    // The laid-out size (border box, so nothing below moves), else the attribute; a percentage stays one.
+    return attr.endsWith('%') ? attr : rect[name] ? rect[name] + 'px' : /^\d+$/.test(attr) ? attr + 'px' : attr;
+  }) as [string, string];
+  return getComputedStyle(el).display === 'none' || parseFloat(width) < 30 || parseFloat(height) < 30 ? null : [width, height];
+}
 
 const NATIVE = 'a[href],button,input,select,textarea,summary';
 
@@ -78,6 +95,8 @@ export interface UiShell {
   active(): Element | null;
   /** Runs `run` in a task after the next paint (what a click changes shows first: INP). */
   afterPaint(run: () => void): void;
+  /** `placeholderSize`, handed to the panels so that their file does not carry a second copy. */
+  placeholderSize(el: Element): [string, string] | null;
   paint(): void;
   unmount(): void;
 }
@@ -265,6 +284,7 @@ export function mountShell(options: ShellOptions): UiShell {
     state,
     layer,
     wantsPanels,
+    placeholderSize,
     closeNotice() {
       state.noticeClosed = true;
       try {

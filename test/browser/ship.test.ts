@@ -379,4 +379,28 @@ describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
       expect(requests.filter((r) => r.url.includes('youtube'))).toEqual([]);
     });
   });
+
+  it('a returning visitor on a page whose held frames are hidden tracking frames: no panels, and the frames stay held', async () => {
+    // A 1×1 floodlight iframe and a display:none one, both unmarked on a registry host: held, but
+    // no placeholder would show for them, so nothing of the panels is wanted.
+    const FRAMES =
+      '<iframe src="https://fls.doubleclick.net/activityi;src=123;type=x" width="1" height="1" style="border:0"></iframe>' +
+      '<iframe src="https://ad.doubleclick.net/ddm/activity/src=1" style="display:none" width="300" height="250"></iframe>';
+    await withPage(async ({ page: p, server, requests }) => {
+      const cfg = `<script type="application/json" data-consentgate-config>${json(CONFIG)}</script><script src="/dist/consentgate.js"></script>`;
+      server.setPage('/first.html', page(cfg, FOOTER));
+      await p.goto(server.url('/first.html'));
+      await p.locator('[data-consentgate-reject-all]').click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'banner-reject-all');
+      const before = uiHits(server);
+      server.setPage('/frames.html', page(cfg, `<script>document.write(${JSON.stringify(FRAMES)})</script>${FOOTER}`));
+      await p.goto(server.url('/frames.html'));
+      await p.locator('[data-consentgate-opt-out]').getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
+      await p.waitForFunction(() => window.ConsentGate!.get() !== null);
+      expect(await p.evaluate(() => document.querySelectorAll('iframe[data-cg]').length)).toBe(2);
+      await p.waitForTimeout(300);
+      expect(uiHits(server) - before).toBe(0);
+      expect(requests.filter((r) => r.url.includes('doubleclick'))).toEqual([]);
+    });
+  });
 });

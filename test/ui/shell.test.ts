@@ -6,7 +6,7 @@ import { fireEvent, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { resolveConfig } from '../../src/config';
 import { createConsentManager, createMemoryStore } from '../../src/consent';
-import { mountShell, type UiShell } from '../../src/ui/shell';
+import { mountShell, placeholderSize, type UiShell } from '../../src/ui/shell';
 import { healthSiteConfig } from '../fixtures/configs';
 import { inShadow } from '../fixtures/ui/setup';
 
@@ -76,5 +76,25 @@ describe('shell', () => {
     shell.paint();
     expect(root.querySelector('.fx button')).toBe(button);
     expect(root.activeElement).toBe(button);
+  });
+});
+
+describe('placeholderSize: which held elements get a placeholder (and so need the panels)', () => {
+  const el = (html: string) => {
+    document.body.innerHTML = html;
+    return document.body.firstElementChild!;
+  };
+
+  it('a visible embed: its size, from layout or else its attributes (a percentage stays one)', () => {
+    expect(placeholderSize(el('<iframe width="560" height="315"></iframe>'))).toEqual(['560px', '315px']);
+    expect(placeholderSize(el('<video width="100%" height="240"></video>'))).toEqual(['100%', '240px']);
+  });
+
+  it('none for what the visitor would not see: a pixel-sized or hidden frame, a script, a detached element', () => {
+    expect(placeholderSize(el('<iframe width="1" height="1"></iframe>'))).toBeNull();
+    expect(placeholderSize(el('<iframe width="300" height="250" style="display:none"></iframe>'))).toBeNull();
+    expect(placeholderSize(el('<script src="https://example.com/x.js"></script>'))).toBeNull();
+    expect(placeholderSize(el('<img width="300" height="250">'))).toBeNull();
+    expect(placeholderSize(document.createElement('iframe'))).toBeNull();
   });
 });
