@@ -11,7 +11,8 @@
  * - Klaro: its documented setup (a `klaroConfig` global, then `klaro.js` with `defer`), the
  *   default build with its CSS inside, `acceptAll: true` so its notice has an "accept all" button
  *   like the others.
- * - ConsentGate: the script tag first in <head> with the config inline (`data-consentgate-config`).
+ * - ConsentGate: the script tag first in <head> with the config inline (`data-consentgate-config`),
+ *   after the README's `<link rel="preload">` for the app; a second row leaves the hint out.
  * - All three get the same categories (necessary, analytics, advertising), the same two services
  *   and English texts of about the same length.
  */
@@ -132,25 +133,30 @@ const json = (value) => JSON.stringify(value).replace(/</g, '\\u003c');
  * Each tool: the files it ships (what a first-time visitor downloads), the page, how to find its
  * banner (`banner`: a selector, searched in open shadow roots too) and its "accept all" button.
  */
-export const PEERS = [
-  {
-    id: 'consentgate',
-    name: 'ConsentGate',
-    version: JSON.parse(readFileSync(file('package.json'), 'utf8')).version,
-    files: { '/consentgate.js': file('dist/consentgate.js'), '/consentgate-app.js': file('dist/consentgate-app.js') },
-    optionalFiles: { '/consentgate-ui.js': file('dist/consentgate-ui.js') },
-    banner: '[data-consentgate-banner]',
-    accept: '[data-consentgate-banner] [data-consentgate-accept-all]',
-    html: () =>
-      page({
-        head: `<script type="application/json" data-consentgate-config>${json(consentGateConfig)}</script>
+const consentGate = (preload) => ({
+  id: preload ? 'consentgate' : 'consentgate-no-hint',
+  name: preload ? 'ConsentGate' : 'ConsentGate without the preload hint',
+  version: JSON.parse(readFileSync(file('package.json'), 'utf8')).version,
+  files: { '/consentgate.js': file('dist/consentgate.js'), '/consentgate-app.js': file('dist/consentgate-app.js') },
+  optionalFiles: { '/consentgate-ui.js': file('dist/consentgate-ui.js') },
+  banner: '[data-consentgate-banner]',
+  accept: '[data-consentgate-banner] [data-consentgate-accept-all]',
+  html: () =>
+    page({
+      head: `${preload ? '<link rel="preload" href="/consentgate-app.js" as="script">\n' : ''}<script type="application/json" data-consentgate-config>${json(consentGateConfig)}</script>
 <script src="/consentgate.js"></script>
 <script type="text/plain" data-category="analytics" data-service="google-analytics" async src="${GA_LOADER}"></script>
 <script type="text/plain" data-category="analytics" data-service="google-analytics">${GA_INLINE}</script>
 <script type="text/plain" data-category="advertising" data-service="meta-pixel">${FB_INLINE}</script>`,
-        body: `${CONTENT}\n${LINKEDIN_UNMARKED}`,
-      }),
-  },
+      body: `${CONTENT}\n${LINKEDIN_UNMARKED}`,
+    }),
+});
+
+export const PEERS = [
+  // The README's setup: a preload hint for the app, so that its request starts with the HTML's
+  // rather than after the boot has run; and, to show what the hint is worth, the boot tag alone.
+  consentGate(true),
+  consentGate(false),
   {
     id: 'vanilla-cookieconsent',
     name: 'vanilla-cookieconsent',

@@ -192,6 +192,37 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
     });
   });
 
+  it('the README\'s preload hint: the app is fetched once, with the HTML, and used by the boot (strict CSP, nonce)', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      // The hint's request starts before the boot has run: hold the boot until the app was asked for.
+      let appAsked!: () => void;
+      const asked = new Promise<void>((ok) => (appAsked = ok));
+      p.on('request', (r) => r.url().includes('/dist/consentgate-app.js') && appAsked());
+      let appBeforeBoot = false;
+      await p.route('**/dist/consentgate.js', async (route) => {
+        appBeforeBoot = await Promise.race([asked.then(() => true), new Promise<boolean>((no) => setTimeout(() => no(false), 5000))]);
+        await route.continue();
+      });
+      const csp = "script-src 'nonce-r4nd0m'; object-src 'none'; base-uri 'none'";
+      server.setPage(
+        '/preload.html',
+        page(`<link rel="preload" href="/dist/consentgate-app.js" as="script" nonce="r4nd0m">
+          <script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script nonce="r4nd0m" src="/dist/consentgate.js"></script>
+          <script nonce="r4nd0m">document.addEventListener('securitypolicyviolation', (e) => (window.__violations = window.__violations || []).push(e.blockedURI)); ${PROBE}</script>`),
+        { 'Content-Security-Policy': csp },
+      );
+      await p.goto(server.url('/preload.html'));
+      await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      expect(appBeforeBoot).toBe(true);
+      expect(appHits(server)).toBe(1);
+      expect(await p.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? [])).toEqual([]);
+      // Chromium warns when a preloaded response goes unused (a second download instead).
+      expect(console.filter((l) => l.startsWith('error') || /preload/i.test(l))).toEqual([]);
+    });
+  });
+
   it('says so when the app is loaded without the boot', async () => {
     await withPage(async ({ page: p, server }) => {
       const console = collectConsole(p);
