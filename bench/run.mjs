@@ -2,8 +2,10 @@
  * `npm run bench`: ConsentGate against vanilla-cookieconsent and Klaro, in one run, on the same page
  * (bench/peers.mjs), in headless Chromium (playwright-core; $CHROME_PATH or /usr/bin/chromium).
  *
- * For each tool: bytes it ships (raw, gzip, brotli), navigation → banner visible, long-task time
- * during load, Accept click → next paint, tracker requests before consent. Runs alternate between
+ * For each tool: bytes it ships (raw, gzip, brotli), navigation → first contentful paint,
+ * navigation → banner visible, long-task time during load, Accept click → next paint, tracker
+ * requests before consent, and the same visitor's next page view (bytes, granted tag released).
+ * ConsentGate runs twice: the README's setup (preload hint for the app) and the boot tag alone. Runs alternate between
  * the tools (run 1 of each, run 2 of each, …) so drift on the machine hits all of them alike; the
  * table shows medians. Each run is a fresh browser context: a first-time visitor, empty cache.
  *
