@@ -132,7 +132,8 @@ function loadApp(script: HTMLScriptElement | null, config: unknown): boolean {
   const app = addScript(script?.dataset.app || new URL(APP_FILE, script?.src || location.href).href, attributes);
   app.onerror = () => failClosed('Could not load ' + app.src);
   const policy = isObject(config) && isObject(config.policy) ? config.policy : {};
-  const name = typeof policy.cookieName === 'string' ? policy.cookieName : 'consentgate';
+  // With a config URL the name is not known yet: `data-cookie-name` on the tag says it.
+  const name = typeof policy.cookieName === 'string' ? policy.cookieName : script?.dataset.cookieName || 'consentgate';
   try {
     if (document.cookie.split('; ').some((c) => c.startsWith(name + '='))) return false;
   } catch {

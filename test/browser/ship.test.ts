@@ -396,6 +396,31 @@ describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
     });
   });
 
+  it('a returning visitor with data-config="URL" and a custom cookie name: data-cookie-name spares the panels', async () => {
+    const named = { ...CONFIG, policy: { version: '1', cookieName: 'larkspur_consent' } };
+    await withPage(async ({ page: p, server }) => {
+      await p.route('**/consent-config.json', (route) => route.fulfill({ status: 200, contentType: 'application/json', body: JSON.stringify(named) }));
+      const tag = (attrs: string) => page(`<script src="/dist/consentgate.js" data-config="/consent-config.json" ${attrs}></script>`, FOOTER);
+      server.setPage('/named.html', tag('data-cookie-name="larkspur_consent"'));
+      server.setPage('/unnamed.html', tag(''));
+      await p.goto(server.url('/named.html'));
+      await p.locator('[data-consentgate-accept-all]').click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'banner-accept-all');
+      expect((await p.context().cookies()).map((c) => c.name)).toContain('larkspur_consent');
+
+      const before = uiHits(server);
+      await p.goto(server.url('/named.html'));
+      await p.locator('[data-consentgate-opt-out]').getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
+      await p.waitForTimeout(300);
+      expect(uiHits(server) - before).toBe(0);
+      // Without the attribute the boot looks for the default name, finds none, and asks for the panels.
+      await p.goto(server.url('/unnamed.html'));
+      await p.locator('[data-consentgate-opt-out]').getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
+      expect(uiHits(server) - before).toBe(1);
+      expect(await p.locator('[data-consentgate-banner]').count()).toBe(0);
+    });
+  });
+
   it('a returning visitor on a page with a held embed: the panels load for its placeholder', async () => {
     await withPage(async ({ page: p, server, requests }) => {
       server.setPage('/video.html', page(`<script type="application/json" data-consentgate-config>${json(SOCIAL)}</script><script src="/dist/consentgate.js"></script>`, `<main>${VIDEO}</main>`));
