@@ -45,10 +45,15 @@ describe('demo site (script tag + demo/consentgate.config.json)', () => {
         })
         .toEqual([{ day: today, decision: 'accept-all', count: 1 }]);
 
+      // The next page: a returning visitor (the config's own cookie name, repeated on the tag as
+      // data-cookie-name) downloads no panels.
+      const panels: string[] = [];
+      page.on('request', (r) => r.url().includes('/dist/consentgate-ui.js') && panels.push(r.url()));
       await page.goto(url('/conditions/type-2-diabetes.html'));
       await page.waitForFunction(() => (window.__trackerRuns ?? []).length >= 1);
       await page.waitForTimeout(500);
       expect(await trackerRuns(page)).toEqual([GA]);
+      expect(panels).toEqual([]);
     });
   });
 
