@@ -232,9 +232,12 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
       const opener = shell.active();
       withPanels((p) => p.open(opener));
     };
-    // A held embed the visitor would see gets a placeholder: the panels draw it.
+    // A held embed the visitor would see gets a placeholder: the panels draw it. Asked, as the
+    // panels do, once the page's current script is done (a frame is appended after its src is set).
     if (shell.wantsPanels() || blocking.held().some((h) => placeholderSize(h.element))) withPanels();
-    blocking.onEvent((e) => e.type === 'held' && !!placeholderSize(e.element) && withPanels());
+    blocking.onEvent((e) => {
+      if (e.type === 'held' && !loading) queueMicrotask(() => placeholderSize(e.element) && withPanels());
+    });
   };
   if (options.ui === false) return createPublicApi(manager, problems, parts);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });

@@ -245,11 +245,17 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   }
 
   for (const e of blocking?.held?.() ?? []) hold(e);
-  const offBlocking = blocking?.onEvent((e: UiBlockingEvent) => {
-    if (e.type === 'held') hold(e);
-    else release(e.element);
-    paint();
-  });
+  let live = true;
+  const offBlocking = blocking?.onEvent((e: UiBlockingEvent) =>
+    // Handled in order once the page's current script is done: not inside its appendChild (no
+    // forced layout there), and a frame whose src was set before it was appended is connected by then.
+    queueMicrotask(() => {
+      if (!live) return;
+      if (e.type === 'held') hold(e);
+      else release(e.element);
+      paint();
+    }),
+  );
 
   // Cookie tables parsed after the panels mounted still get filled.
   doc.addEventListener('DOMContentLoaded', paint);
@@ -264,6 +270,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
     },
     open: openPreferences,
     unmount() {
+      live = false;
       offManager();
       if (offBlocking) offBlocking();
       doc.removeEventListener('DOMContentLoaded', paint);

@@ -436,6 +436,37 @@ describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
     });
   });
 
+  it('a returning visitor on a page that builds its embeds in script (src set before the frame is appended): placeholders for each, and the panels load for them', async () => {
+    const BUILD = `const f = document.createElement('iframe'); f.width = '560'; f.height = '315'; f.title = 'Video';
+      f.src = 'https://www.youtube.com/embed/dQw4w9WgXcQ'; document.querySelector('main').append(f);`;
+    await withPage(async ({ page: p, server, requests }) => {
+      const cfg = `<script type="application/json" data-consentgate-config>${json(SOCIAL)}</script><script src="/dist/consentgate.js"></script>`;
+      server.setPage('/first.html', page(cfg, FOOTER));
+      await p.goto(server.url('/first.html'));
+      await p.locator('[data-consentgate-reject-all]').click();
+      await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'banner-reject-all');
+      const before = uiHits(server);
+      // One frame built while the page parses (the panels are not there yet) ...
+      server.setPage('/built.html', page(cfg, `<main></main><script>${BUILD}</script>${FOOTER}`));
+      await p.goto(server.url('/built.html'));
+      const placeholders = p.locator('consentgate-placeholder[data-consentgate-placeholder="youtube"]');
+      await placeholders.first().waitFor({ state: 'visible' });
+      expect(uiHits(server) - before).toBe(1);
+      // ... and one once they are.
+      await p.evaluate(BUILD);
+      await expect.poll(() => placeholders.count()).toBe(2);
+      // A page without embeds loads no panels, until its script builds one.
+      await p.goto(server.url('/first.html'));
+      await p.locator('[data-consentgate-opt-out]').getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
+      await p.waitForTimeout(300);
+      expect(uiHits(server) - before).toBe(1);
+      await p.evaluate(BUILD);
+      await placeholders.first().waitFor({ state: 'visible' });
+      expect(uiHits(server) - before).toBe(2);
+      expect(requests.filter((r) => r.url.includes('youtube'))).toEqual([]);
+    });
+  });
+
   it('a returning visitor on a page whose held frames are hidden tracking frames: no panels, and the frames stay held', async () => {
     // A 1×1 floodlight iframe and a display:none one, both unmarked on a registry host: held, but
     // no placeholder would show for them, so nothing of the panels is wanted.

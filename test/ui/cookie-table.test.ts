@@ -106,12 +106,12 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
     expect(slots[0]!.querySelectorAll('caption')[2]!.textContent).toBe('Analyse');
   });
 
-  it('stays in sync: a service held on the page joins its table; slots added later are filled on the next change', () => {
+  it('stays in sync: a service held on the page joins its table; slots added later are filled on the next change', async () => {
     const blocking = fakeBlocking();
     const { manager } = setup({}, { html: PAGE + '<iframe id="v"></iframe>', blocking });
     const slot = () => document.querySelector('[data-consentgate-cookie-table]')!;
     expect(slot().textContent).not.toContain('vuid');
-    blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'vimeo', category: 'social' });
+    await blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'vimeo', category: 'social' });
     expect(slot().textContent).toContain('vuid');
     const later = document.createElement('section');
     later.setAttribute('data-consentgate-cookie-table', '');

@@ -58,18 +58,18 @@ describe('mountUi: where the UI lives', () => {
     expect(host.style.getPropertyValue('position')).toBe('');
   });
 
-  it('unmount() removes every host, restores embeds, and stops listening', () => {
+  it('unmount() removes every host, restores embeds, and stops listening', async () => {
     const blocking = fakeBlocking();
     const { ui, manager } = setup({}, { html: '<footer data-consentgate-opt-out></footer><iframe id="e"></iframe>', blocking });
     const iframe = document.getElementById('e')!;
-    blocking.emit({ type: 'held', element: iframe, category: 'social' });
+    await blocking.emit({ type: 'held', element: iframe, category: 'social' });
     expect(document.querySelectorAll('consentgate-ui, consentgate-link, consentgate-placeholder')).toHaveLength(3);
     ui.unmount();
     expect(document.querySelectorAll('consentgate-ui, consentgate-link, consentgate-placeholder')).toHaveLength(0);
     expect(iframe.style.display).toBe('');
     // No more repaint on changes, no more placeholders, no settings hook.
     manager.acceptAll('api');
-    blocking.emit({ type: 'held', element: iframe, category: 'social' });
+    await blocking.emit({ type: 'held', element: iframe, category: 'social' });
     expect(document.querySelector('consentgate-placeholder')).toBeNull();
     document.body.insertAdjacentHTML('beforeend', '<button data-consentgate-settings>s</button>');
     fireEvent.click(document.querySelector('[data-consentgate-settings]')!);

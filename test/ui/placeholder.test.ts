@@ -9,18 +9,18 @@ afterEach(teardown);
 const EMBED =
   '<main><p>Before</p><iframe id="yt" class="video-frame" width="560" height="315" data-src="https://www.youtube.com/embed/abc" data-category="social"></iframe><p>After</p></main>';
 
-function withEmbed(overrides: Parameters<typeof setup>[0] = {}, service: string | null = 'youtube') {
+async function withEmbed(overrides: Parameters<typeof setup>[0] = {}, service: string | null = 'youtube') {
   const blocking = fakeBlocking();
   const env = setup(overrides, { html: EMBED, blocking });
   const iframe = document.getElementById('yt')!;
-  blocking.emit({ type: 'held', element: iframe, service: service ?? undefined, category: 'social' });
+  await blocking.emit({ type: 'held', element: iframe, service: service ?? undefined, category: 'social' });
   const host = document.querySelector<HTMLElement>('[data-consentgate-placeholder]');
   return { ...env, blocking, iframe, host, ph: () => inShadow(host) };
 }
 
 describe('placeholders for held embeds', () => {
-  it('stands in the embed\'s place and box, and hides the embed', () => {
-    const { iframe, host } = withEmbed();
+  it('stands in the embed\'s place and box, and hides the embed', async () => {
+    const { iframe, host } = await withEmbed();
     expect(host).not.toBeNull();
     expect(host!.tagName).toBe('CONSENTGATE-PLACEHOLDER');
     expect(host!.nextElementSibling).toBe(iframe);
@@ -32,17 +32,17 @@ describe('placeholders for held embeds', () => {
     expect(iframe.style.getPropertyPriority('display')).toBe('important');
   });
 
-  it('keeps percentages as they are', () => {
+  it('keeps percentages as they are', async () => {
     const blocking = fakeBlocking();
     setup({}, { html: '<iframe id="m" width="100%" height="450"></iframe>', blocking });
-    blocking.emit({ type: 'held', element: document.getElementById('m')!, service: 'google-maps', category: 'functional' });
+    await blocking.emit({ type: 'held', element: document.getElementById('m')!, service: 'google-maps', category: 'functional' });
     const host = document.querySelector<HTMLElement>('[data-consentgate-placeholder]')!;
     expect(host.style.getPropertyValue('width')).toBe('100%');
     expect(host.style.getPropertyValue('min-height')).toBe('450px');
   });
 
-  it('names the provider and the category, with a load button and a settings button', () => {
-    const { ph } = withEmbed();
+  it('names the provider and the category, with a load button and a settings button', async () => {
+    const { ph } = await withEmbed();
     expect(ph().getByText('YouTube content is blocked')).toBeTruthy();
     expect(
       ph().getByText('This content from YouTube (Google LLC) belongs to the Social media category. Loading it connects you to YouTube (Google LLC), which may set cookies.'),
@@ -51,14 +51,14 @@ describe('placeholders for held embeds', () => {
     expect(ph().getByRole('button', { name: 'Cookie settings' })).toBeTruthy();
   });
 
-  it('falls back to the category title when the service is unknown', () => {
-    const { ph, host } = withEmbed({}, null);
+  it('falls back to the category title when the service is unknown', async () => {
+    const { ph, host } = await withEmbed({}, null);
     expect(host!.getAttribute('data-consentgate-placeholder')).toBe('social');
     expect(ph().getByText('Social media content is blocked')).toBeTruthy();
   });
 
   it('"Load content" grants that service only, with method placeholder', async () => {
-    const { ph, manager } = withEmbed();
+    const { ph, manager } = await withEmbed();
     fireEvent.click(ph().getByRole('button', { name: 'Load content' }));
     await waitFor(() => expect(manager.get()?.method).toBe('placeholder'));
     expect(manager.isGranted('social', 'youtube')).toBe(true);
@@ -67,7 +67,7 @@ describe('placeholders for held embeds', () => {
   });
 
   it("grants the whole category with ui.placeholderGrants 'category'", async () => {
-    const { ph, manager } = withEmbed({ ui: { placeholderGrants: 'category' } });
+    const { ph, manager } = await withEmbed({ ui: { placeholderGrants: 'category' } });
     fireEvent.click(ph().getByRole('button', { name: 'Load content' }));
     await waitFor(() => expect(manager.get()?.method).toBe('placeholder'));
     expect(manager.isGranted('social')).toBe(true);
@@ -77,7 +77,7 @@ describe('placeholders for held embeds', () => {
   it('grants a service the config does not list (registry only), recorded by category.service', async () => {
     const blocking = fakeBlocking();
     const { manager, $ } = setup({}, { html: '<iframe id="v"></iframe>', blocking });
-    blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'vimeo', category: 'social' });
+    await blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'vimeo', category: 'social' });
     const host = document.querySelector('[data-consentgate-placeholder]')!;
     expect(host.shadowRoot!.textContent).toContain('Vimeo content is blocked');
     fireEvent.click(inShadow(host).getByRole('button', { name: 'Load content' }));
@@ -88,8 +88,8 @@ describe('placeholders for held embeds', () => {
     expect($('[data-consentgate-preferences]')!.textContent).toContain('Vimeo');
   });
 
-  it('"Cookie settings" opens the preferences; focus returns to it', () => {
-    const { ph, host, $ } = withEmbed();
+  it('"Cookie settings" opens the preferences; focus returns to it', async () => {
+    const { ph, host, $ } = await withEmbed();
     const settings = ph().getByRole('button', { name: 'Cookie settings' });
     settings.focus();
     fireEvent.click(settings);
@@ -98,40 +98,40 @@ describe('placeholders for held embeds', () => {
     expect(host!.shadowRoot!.activeElement).toBe(settings);
   });
 
-  it('on release: the placeholder goes, the embed shows again and takes the focus the button had', () => {
-    const { ph, host, iframe, blocking } = withEmbed();
+  it('on release: the placeholder goes, the embed shows again and takes the focus the button had', async () => {
+    const { ph, host, iframe, blocking } = await withEmbed();
     iframe.style.setProperty('display', 'block');
     // (the embed's own display was empty when held; set here only to see it is replaced back)
     const button = ph().getByRole('button', { name: 'Load content' });
     button.focus();
-    blocking.emit({ type: 'released', element: iframe });
+    await blocking.emit({ type: 'released', element: iframe });
     expect(host!.isConnected).toBe(false);
     expect(document.querySelector('[data-consentgate-placeholder]')).toBeNull();
     expect(iframe.style.getPropertyValue('display')).toBe('');
     expect(document.activeElement).toBe(iframe);
   });
 
-  it("restores the embed's own inline display", () => {
+  it("restores the embed's own inline display", async () => {
     const blocking = fakeBlocking();
     setup({}, { html: '<iframe id="f" style="display: inline-block"></iframe>', blocking });
     const iframe = document.getElementById('f')!;
-    blocking.emit({ type: 'held', element: iframe, category: 'social' });
+    await blocking.emit({ type: 'held', element: iframe, category: 'social' });
     expect(iframe.style.display).toBe('none');
-    blocking.emit({ type: 'released', element: iframe });
+    await blocking.emit({ type: 'released', element: iframe });
     expect(iframe.style.display).toBe('inline-block');
   });
 
-  it('gets placeholders for embeds held before the UI mounted; ignores detached or repeated ones', () => {
+  it('gets placeholders for embeds held before the UI mounted; ignores detached or repeated ones', async () => {
     document.body.innerHTML = '';
     const blocking = fakeBlocking();
     setup({}, { html: EMBED, blocking: { ...blocking, held: () => [{ element: document.getElementById('yt')!, service: 'youtube', category: 'social' }] } });
     expect(document.querySelectorAll('[data-consentgate-placeholder]')).toHaveLength(1);
-    blocking.emit({ type: 'held', element: document.getElementById('yt')!, service: 'youtube', category: 'social' });
-    blocking.emit({ type: 'held', element: document.createElement('iframe'), category: 'social' });
+    await blocking.emit({ type: 'held', element: document.getElementById('yt')!, service: 'youtube', category: 'social' });
+    await blocking.emit({ type: 'held', element: document.createElement('iframe'), category: 'social' });
     expect(document.querySelectorAll('[data-consentgate-placeholder]')).toHaveLength(1);
   });
 
-  it('only for embeds a visitor would see: not scripts, pixels, hidden or 1×1 tracking frames', () => {
+  it('only for embeds a visitor would see: not scripts, pixels, hidden or 1×1 tracking frames', async () => {
     const blocking = fakeBlocking();
     setup(
       {},
@@ -142,17 +142,17 @@ describe('placeholders for held embeds', () => {
         blocking,
       },
     );
-    for (const id of ['s', 'p', 'f', 'n', 'v']) blocking.emit({ type: 'held', element: document.getElementById(id)!, category: 'analytics' });
+    for (const id of ['s', 'p', 'f', 'n', 'v']) await blocking.emit({ type: 'held', element: document.getElementById(id)!, category: 'analytics' });
     const hosts = [...document.querySelectorAll('[data-consentgate-placeholder]')];
     expect(hosts.map((h) => h.nextElementSibling!.id)).toEqual(['v']);
-    blocking.emit({ type: 'released', element: document.getElementById('s')! }); // never held by the UI: ignored
+    await blocking.emit({ type: 'released', element: document.getElementById('s')! }); // never held by the UI: ignored
     expect(document.querySelectorAll('[data-consentgate-placeholder]')).toHaveLength(1);
   });
 
-  it('speaks the page language and direction', () => {
+  it('speaks the page language and direction', async () => {
     const blocking = fakeBlocking();
     setup({}, { html: EMBED, blocking, htmlLang: 'ar' });
-    blocking.emit({ type: 'held', element: document.getElementById('yt')!, service: 'youtube', category: 'social' });
+    await blocking.emit({ type: 'held', element: document.getElementById('yt')!, service: 'youtube', category: 'social' });
     const box = document.querySelector('[data-consentgate-placeholder]')!.shadowRoot!.querySelector('div')!;
     expect(box.getAttribute('dir')).toBe('rtl');
     expect(box.getAttribute('lang')).toBe('ar');

@@ -25,14 +25,16 @@ async function build(file: string): Promise<number> {
 describe('UI byte size (gzip, minified)', () => {
   // Ratchet: +100 B for declaring the SDK's own cookie in the cookie tables, +50 B for keeping the
   // opt-out notice closed for the session.
-  it('components + CSS stay under 6.9 KB, with the English texts under 7.9 KB (Preact excluded)', async () => {
+  it('components + CSS stay under 6.92 KB, with the English texts under 7.94 KB (Preact excluded)', async () => {
     const components = await build('.tmp/ui-size-components.js');
     const withTexts = await build('.tmp/ui-size.js');
     console.info(`UI gzip: components + CSS ${components} B; + English texts ${withTexts} B`);
     // 6200 until the cookie declaration listed the receipt queue (issue 7), +3 B. Then +660 B (+600 B with the
     // texts) when the opt-out link became plain DOM in the shell, so that the script tag's app can
     // show it without Preact and the panels (consentgate-ui.js) load only when one of them shows.
-    expect(components).toBeLessThanOrEqual(6900);
-    expect(withTexts).toBeLessThanOrEqual(7920);
+    // Then +20 B when blocking events began to be handled after the page's current script (a frame
+    // whose src is set before it is appended gets its placeholder; no forced layout in appendChild).
+    expect(components).toBeLessThanOrEqual(6920);
+    expect(withTexts).toBeLessThanOrEqual(7940);
   }, 60_000);
 });
