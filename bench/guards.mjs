@@ -26,19 +26,14 @@
 import { createServer } from 'node:http';
 import { cpus, loadavg } from 'node:os';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromeExecutable } from '../scripts/chromium.mjs';
 import { buildBlockingBundle, inlineScript } from '../test/fixtures/blocking/bundle.mjs';
 
 const RUNS = Math.max(7, Number(process.env.BENCH_GUARD_RUNS ?? 9));
 const NODES = Number(process.env.BENCH_GUARD_NODES ?? 10_000);
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
+const CHROME = chromeExecutable();
 const ARGS = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
+  ...CHROMIUM_ARGS,
   // Nothing leaves the machine: every host but the local server fails to resolve, at once and
   // inside the browser (request interception would send each request through this process and
   // drown the measurement in its noise).

@@ -25,6 +25,7 @@ import { cpus } from 'node:os';
 import { fileURLToPath } from 'node:url';
 import { brotliCompressSync, constants as zlib, gzipSync } from 'node:zlib';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromeExecutable } from '../scripts/chromium.mjs';
 import { GA_LOADER, PEERS, TRACKER_HOSTS } from './peers.mjs';
 
 const HERE = fileURLToPath(new URL('.', import.meta.url));
@@ -32,8 +33,7 @@ const RUNS = Math.max(7, Number(process.env.BENCH_RUNS ?? 9));
 const CPU = Number(process.env.BENCH_CPU ?? 4);
 const NETWORK = process.env.BENCH_NETWORK !== '0';
 const ONLY = process.env.BENCH_ONLY?.split(',');
-const CHROME = process.env.CHROME_PATH || '/usr/bin/chromium';
-const ARGS = ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'];
+const CHROME = chromeExecutable();
 
 // ---------------------------------------------------------------------------------------------
 // Bytes
@@ -306,7 +306,7 @@ function runGuards() {
 
 async function main() {
   const peers = PEERS.filter((p) => !ONLY || ONLY.includes(p.id));
-  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: ARGS });
+  const browser = await chromium.launch({ executablePath: CHROME, headless: true, args: [...CHROMIUM_ARGS] });
   const server = await startServer();
   const runs = new Map(peers.map((p) => [p.id, []]));
   try {

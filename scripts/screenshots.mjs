@@ -10,6 +10,7 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { chromium } from 'playwright-core';
+import { CHROMIUM_ARGS, chromeExecutable } from './chromium.mjs';
 import { ROOT, buildUiTestBundle, siteConfig, uiTestPage } from '../test/fixtures/ui/page.mjs';
 
 const OUT = ROOT + 'docs/screenshots/';
@@ -55,8 +56,7 @@ const SHOTS = [
 async function main() {
   await buildUiTestBundle();
   mkdirSync(OUT, { recursive: true });
-  const executablePath = process.env.CHROME_PATH || '/usr/bin/chromium';
-  const browser = await chromium.launch({ executablePath, headless: true, args: ['--no-sandbox', '--disable-gpu'] });
+  const browser = await chromium.launch({ executablePath: chromeExecutable(), headless: true, args: [...CHROMIUM_ARGS] });
   const written = [];
   try {
     for (const shot of SHOTS) {

@@ -30,6 +30,8 @@ import {
   type Route,
 } from 'playwright-core';
 import { afterAll } from 'vitest';
+// The path and flags, shared with the benchmarks and the screenshots.
+import { CHROMIUM_ARGS, DEFAULT_CHROME_PATH } from '../../scripts/chromium.mjs';
 
 declare global {
   interface Window {
@@ -41,18 +43,6 @@ declare global {
 // ---------------------------------------------------------------------------
 // Chromium
 // ---------------------------------------------------------------------------
-
-export const DEFAULT_CHROME_PATH = '/usr/bin/chromium';
-
-export const CHROMIUM_ARGS: readonly string[] = [
-  '--no-sandbox',
-  '--disable-gpu',
-  '--disable-quic',
-  '--no-first-run',
-  '--disable-background-networking',
-  '--disable-component-update',
-  '--disable-sync',
-];
 
 /** The Chromium binary to use: `$CHROME_PATH`, else `/usr/bin/chromium`. */
 export function chromePath(): { path: string; source: string } {

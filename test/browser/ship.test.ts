@@ -41,6 +41,15 @@ function collectConsole(p: Page): string[] {
   return lines;
 }
 
+const NONCE_CSP = { 'Content-Security-Policy': "script-src 'nonce-r4nd0m'; object-src 'none'; base-uri 'none'" };
+/** The boot and the probe under `NONCE_CSP`, after `head`; what the CSP refused: `violations(page)`. */
+const noncePage = (head = '') =>
+  page(`${head}
+    <script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+    <script nonce="r4nd0m" src="/dist/consentgate.js"></script>
+    <script nonce="r4nd0m">document.addEventListener('securitypolicyviolation', (e) => (window.__violations = window.__violations || []).push(e.blockedURI)); ${PROBE}</script>`);
+const violations = (p: Page) => p.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? []);
+
 const appHits = (server: TestServer) => server.hits.filter((h) => h.url.startsWith('/dist/consentgate-app.js')).length;
 
 describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
@@ -177,17 +186,10 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
   it('loads the app with the boot\'s CSP nonce under a strict script-src', async () => {
     await withPage(async ({ page: p, server }) => {
       const console = collectConsole(p);
-      const csp = "script-src 'nonce-r4nd0m'; object-src 'none'; base-uri 'none'";
-      server.setPage(
-        '/csp.html',
-        page(`<script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
-          <script nonce="r4nd0m" src="/dist/consentgate.js"></script>
-          <script nonce="r4nd0m">document.addEventListener('securitypolicyviolation', (e) => (window.__violations = window.__violations || []).push(e.blockedURI)); ${PROBE}</script>`),
-        { 'Content-Security-Policy': csp },
-      );
+      server.setPage('/csp.html', noncePage(), NONCE_CSP);
       await p.goto(server.url('/csp.html'));
       await p.waitForFunction(() => window.__changes?.some((c) => c.cause === 'init'));
-      expect(await p.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? [])).toEqual([]);
+      expect(await violations(p)).toEqual([]);
       expect(console.filter((l) => l.startsWith('error'))).toEqual([]);
     });
   });
@@ -204,20 +206,12 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
         appBeforeBoot = await Promise.race([asked.then(() => true), new Promise<boolean>((no) => setTimeout(() => no(false), 5000))]);
         await route.continue();
       });
-      const csp = "script-src 'nonce-r4nd0m'; object-src 'none'; base-uri 'none'";
-      server.setPage(
-        '/preload.html',
-        page(`<link rel="preload" href="/dist/consentgate-app.js" as="script" nonce="r4nd0m">
-          <script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
-          <script nonce="r4nd0m" src="/dist/consentgate.js"></script>
-          <script nonce="r4nd0m">document.addEventListener('securitypolicyviolation', (e) => (window.__violations = window.__violations || []).push(e.blockedURI)); ${PROBE}</script>`),
-        { 'Content-Security-Policy': csp },
-      );
+      server.setPage('/preload.html', noncePage('<link rel="preload" href="/dist/consentgate-app.js" as="script" nonce="r4nd0m">'), NONCE_CSP);
       await p.goto(server.url('/preload.html'));
       await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
       expect(appBeforeBoot).toBe(true);
       expect(appHits(server)).toBe(1);
-      expect(await p.evaluate(() => (window as unknown as { __violations?: string[] }).__violations ?? [])).toEqual([]);
+      expect(await violations(p)).toEqual([]);
       // Chromium warns when a preloaded response goes unused (a second download instead).
       expect(console.filter((l) => l.startsWith('error') || /preload/i.test(l))).toEqual([]);
     });
