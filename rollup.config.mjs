@@ -68,7 +68,7 @@ function splitRegistry() {
       // Data, then one call: hands it to the app through the boot's hand-over object (no global of
       // its own). Loaded by hand (not by the app), it says so, as consentgate-app.js does.
       const source =
-        '!function(d){var g=window.ConsentGate,h=g&&g[Symbol.for("consentgate.boot")];' +
+        '!function(d){var h=window[Symbol.for("consentgate.boot")];' +
         'h&&h.registryDetails?h.registryDetails(d):console.error("[ConsentGate] ' + REGISTRY_FILE + ' is loaded by consentgate-app.js when needed: leave it out of the page.")}(' +
         JSON.stringify(details) +
         ');\n';

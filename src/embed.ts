@@ -11,8 +11,10 @@
  * 3. pushes the Google Consent Mode default (Google: it must precede every Google tag);
  * 4. sets `window.ConsentGate`: a facade that queues and forwards until the app takes over.
  *
- * Safe twice: a second copy finds `window.ConsentGate` and does nothing. Everything the app needs
- * from the boot goes through the hand-over object (hand-over.ts).
+ * Safe twice: a second copy finds the first one's hand-over object (hand-over.ts) and does nothing.
+ * Whatever page code put at `window.ConsentGate` before (a namespace object, an element with that
+ * id) never stops the guards: it is replaced, or reported when it cannot be. Everything the app
+ * needs from the boot goes through the hand-over object.
  */
 // Not from './blocking' (index.ts): the boot takes only the guards' modules, without the release
 // code (the app's connectBlocking attaches it with the policy). The build gives it a slim registry
@@ -22,7 +24,7 @@ import { installGuardsForConfig } from './blocking/install-for-config';
 import type { Blocking } from './blocking/install';
 import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
-import { APP_FILE, offerHandOver, UI_FILE } from './hand-over';
+import { APP_FILE, bootHandOver, offerHandOver, UI_FILE } from './hand-over';
 import { isObject } from './json-value';
 import { logError } from './log';
 import { addScript } from './script-tag';
@@ -217,11 +219,37 @@ function createFacade(
     whenGranted: (category: string, service?: string) =>
       new Promise<void>((granted) => later((a) => void a.whenGranted(category, service).then(granted))),
   };
-  offerHandOver(facade, handOver);
   return { api: Object.freeze(facade), handOver };
 }
 
+/**
+ * Sets `window.ConsentGate` to the facade. Page code that got there first (a namespace object, an
+ * element with that id) is replaced, and told so; a definition that cannot be replaced is reported.
+ * Either way the guards are in and the app finds this boot through the hand-over slot, so blocking
+ * and the banner work; only the page's own calls to the API are lost when the name stays taken.
+ */
+function publishApi(api: ConsentGate): void {
+  let before: unknown;
+  try {
+    before = window.ConsentGate;
+    Object.defineProperty(window, 'ConsentGate', { value: api, writable: true, configurable: true, enumerable: true });
+  } catch {
+    // A getter that throws, or a definition that is not configurable: an assignment may still work.
+    try {
+      window.ConsentGate = api;
+    } catch {
+      // reported below
+    }
+  }
+  const taken = "window.ConsentGate was set by the page's code";
+  if (window.ConsentGate !== api) logError(taken + ' and cannot be replaced: blocking and the banner work, the API is not there.', before);
+  else if (before !== undefined) logError(taken + '; replaced it. Load consentgate.js first.', before);
+}
+
 function boot(): void {
+  // A second copy of the boot (the tag twice, or the SDK in two tag managers): the first one's guards
+  // and app are running.
+  if (bootHandOver()) return;
   const script = ownScript();
   const found = findConfig(script);
   // The app's tag goes in before the guards: it is ours, and the guards must not judge it. Whatever
@@ -239,13 +267,13 @@ function boot(): void {
   // region are the app's: its start-up update follows the default (google-consent-mode.ts).
   const withDefault = (config: unknown) => (pushConsentDefault(config), config);
   const config = found.later ? found.later.then(withDefault) : Promise.resolve(withDefault(found.sync));
-  window.ConsentGate = createFacade(config, blocking, regionFromScript(script), panelsRequested).api;
+  const { api, handOver } = createFacade(config, blocking, regionFromScript(script), panelsRequested);
+  if (!offerHandOver(handOver)) failClosed('The page took ConsentGate\'s hand-over slot; the consent UI cannot start');
+  publishApi(api);
 }
 
-if (!window.ConsentGate) {
-  try {
-    boot();
-  } catch (error) {
-    failClosed('Start-up failed', error);
-  }
+try {
+  boot();
+} catch (error) {
+  failClosed('Start-up failed', error);
 }

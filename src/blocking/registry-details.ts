@@ -6,7 +6,7 @@
  * that only answers the banner never downloads them.
  *
  * The details file is an IIFE of data that hands it to the app through the boot's hand-over object
- * (`window.ConsentGate[Symbol.for('consentgate.boot')].registryDetails`), so it is a script under
+ * (`window[Symbol.for('consentgate.boot')].registryDetails`), so it is a script under
  * the page's CSP `script-src` (same folder and nonce as the app), never a `fetch` that a strict
  * `connect-src` could refuse.
  */

@@ -238,7 +238,7 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
         window.__attached = false;
         var handOver = { version: '0.0.9', started: false, region: undefined, config: Promise.resolve({ policy: { version: '1' }, categories: [{ id: 'necessary', required: true }] }),
           blocking: {}, attach: function () { window.__attached = true; } };
-        window.ConsentGate = {}; Object.defineProperty(window.ConsentGate, Symbol.for('consentgate.boot'), { value: handOver });
+        Object.defineProperty(window, Symbol.for('consentgate.boot'), { value: handOver });
       </script>`;
       server.setPage('/old-boot.html', page(oldBoot + '<script src="/dist/consentgate-app.js"></script>'));
       await p.goto(server.url('/old-boot.html'));
@@ -327,6 +327,68 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
   });
 });
 
+/**
+ * Page code that set `window.ConsentGate` before the boot ran. Each case must still hold an
+ * unmarked tracker (a gtag.js the page injects) and a marked one until Accept, show the banner, and
+ * say what it found in one console error.
+ */
+describe('script tag: page code that got to window.ConsentGate first', () => {
+  const TRACKERS = `<script type="text/plain" data-category="analytics" async src="https://www.googletagmanager.com/gtag/js?id=G-MARKED"></script>
+    <script>const s = document.createElement('script'); s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s);</script>`;
+  const cases: Array<{ name: string; before: string; body?: string; replaced: boolean }> = [
+    { name: 'a namespace object', before: 'window.ConsentGate = window.ConsentGate || {};', replaced: true },
+    { name: 'an array (a command queue)', before: 'window.ConsentGate = window.ConsentGate || [];', replaced: true },
+    { name: 'a configurable getter', before: "Object.defineProperty(window, 'ConsentGate', { get: () => ({ page: true }), configurable: true });", replaced: true },
+    { name: 'a frozen definition', before: "Object.defineProperty(window, 'ConsentGate', { value: { page: true }, writable: false, configurable: false });", replaced: false },
+    { name: 'an element with id="ConsentGate"', before: '', body: '<div id="ConsentGate"></div>', replaced: true },
+  ];
+
+  for (const c of cases) {
+    it(`${c.name}: the guards go in, the banner shows, one console error; Accept releases`, async () => {
+      await withPage(async ({ page: p, server, requests }) => {
+        const console = collectConsole(p);
+        const html = `<!doctype html><html lang="en"><head>${c.body ?? ''}<script>${c.before}</script>
+          <script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script src="/dist/consentgate.js"></script>${TRACKERS}</head><body><main><h1>Shop</h1></main></body></html>`;
+        server.setPage('/first.html', html);
+        await p.goto(server.url('/first.html'));
+        await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+        await p.waitForTimeout(200);
+        expect(requests.map((r) => r.url)).toEqual([]);
+        const errors = console.filter((l) => l.startsWith('error: [ConsentGate]'));
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toContain(c.replaced ? 'replaced it' : 'cannot be replaced');
+        expect(console.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+        expect(await p.evaluate(() => typeof window.ConsentGate?.acceptAll === 'function')).toBe(c.replaced);
+
+        await p.locator('[data-consentgate-accept-all]').click();
+        await p.waitForFunction(() => (window.__trackerRuns ?? []).length >= 2);
+        expect([...(await trackerRuns(p))].sort()).toEqual(['https://connect.facebook.net/en_US/fbevents.js', 'https://www.googletagmanager.com/gtag/js?id=G-MARKED']);
+      });
+    });
+  }
+
+  it('a second copy of the boot is still recognised and does nothing (no second error, app or banner)', async () => {
+    await withPage(async ({ page: p, server }) => {
+      const console = collectConsole(p);
+      server.setPage(
+        '/second.html',
+        page(`<script>window.ConsentGate = window.ConsentGate || {};</script>
+          <script type="application/json" data-consentgate-config>${json(CONFIG)}</script>
+          <script src="/dist/consentgate.js"></script><script>window.__first = window.ConsentGate;</script>
+          <script src="/dist/consentgate.js"></script>`),
+      );
+      await p.goto(server.url('/second.html'));
+      await p.locator('[data-consentgate-banner]').waitFor({ state: 'visible' });
+      await p.waitForTimeout(200);
+      expect(await p.locator('[data-consentgate-banner]').count()).toBe(1);
+      expect(appHits(server)).toBe(1);
+      expect(await p.evaluate(() => window.ConsentGate === (window as unknown as { __first: unknown }).__first)).toBe(true);
+      expect(console.filter((l) => l.startsWith('error: [ConsentGate]'))).toHaveLength(1);
+    });
+  });
+});
+
 describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
   const uiHits = (server: TestServer) => server.hits.filter((h) => h.url.startsWith('/dist/consentgate-ui.js')).length;
   const FOOTER = '<footer><a href="/privacy">Privacy</a> <span data-consentgate-opt-out>Opt Out</span></footer>';
@@ -371,7 +433,7 @@ describe('script tag: the panels file (dist/consentgate-ui.js)', () => {
       await link.getByRole('button', { name: 'Opt Out' }).waitFor({ state: 'visible' });
       await p.waitForTimeout(300);
       expect(uiHits(server) - before).toBe(0);
-      expect(await p.evaluate(() => typeof (window.ConsentGate as unknown as Record<symbol, { panels?: unknown }>)[Symbol.for('consentgate.boot')]!.panels)).toBe('undefined');
+      expect(await p.evaluate(() => typeof (window as unknown as Record<symbol, { panels?: unknown }>)[Symbol.for('consentgate.boot')]!.panels)).toBe('undefined');
 
       await link.getByRole('button', { name: 'Opt Out' }).click();
       await p.waitForFunction(() => window.ConsentGate?.get()?.method === 'opt-out-link');
