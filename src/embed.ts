@@ -72,9 +72,18 @@ function ownScript(): HTMLScriptElement | null {
 /** The boot's one kind of console error (bytes: every visitor downloads this file first). */
 const failClosed = (what: string, error?: unknown) => logError(what + '; every non-necessary category stays blocked.', error);
 
+/**
+ * `null` once the boot has said why there is no usable config, so that the app, which validates
+ * everything else, stays quiet about it.
+ */
+function notNull(value: unknown, where: string): unknown {
+  if (value === null) failClosed('The config in ' + where + ' is null');
+  return value;
+}
+
 function readJson(text: string, where: string): unknown {
   try {
-    return JSON.parse(text);
+    return notNull(JSON.parse(text), where);
   } catch (error) {
     failClosed('Invalid JSON in ' + where, error);
     return null;
@@ -85,7 +94,16 @@ function readJson(text: string, where: string): unknown {
 function configInPage(): unknown {
   const el = document.querySelector('script[type="application/json"][data-consentgate-config]');
   if (el) return readJson(el.textContent ?? '', '<script data-consentgate-config>');
-  return window.consentGateConfig;
+  const where = 'window.consentGateConfig';
+  try {
+    // A JSON copy: the page's object may have getters that throw or change between reads, and
+    // every reader after this one (the guards, the Consent Mode default, the app) sees plain data.
+    const config = window.consentGateConfig;
+    return config === undefined ? config : readJson(JSON.stringify(config), where);
+  } catch (error) {
+    failClosed('Could not read ' + where, error);
+    return null;
+  }
 }
 
 /** Fetches `data-config`; any failure leaves everything held (null) and says why on the console. */

@@ -134,6 +134,42 @@ describe('script tag: dist/consentgate.js + dist/consentgate-app.js', () => {
     });
   });
 
+  const UNUSABLE: Array<{ name: string; config: string; error: string }> = [
+    { name: 'an inline config of null', config: '<script type="application/json" data-consentgate-config>null</script>', error: 'The config in <script data-consentgate-config> is null' },
+    { name: 'window.consentGateConfig = null', config: '<script>window.consentGateConfig = null;</script>', error: 'The config in window.consentGateConfig is null' },
+    {
+      name: 'a window.consentGateConfig whose getter throws',
+      config: "<script>Object.defineProperty(window, 'consentGateConfig', { get() { throw new Error('nope'); } });</script>",
+      error: 'Could not read window.consentGateConfig',
+    },
+    {
+      name: 'a config object with a throwing getter inside',
+      config: `<script>window.consentGateConfig = ${json(CONFIG)}; Object.defineProperty(window.consentGateConfig, 'categories', { get() { throw new Error('nope'); } });</script>`,
+      error: 'Could not read window.consentGateConfig',
+    },
+  ];
+  for (const c of UNUSABLE) {
+    it(`${c.name}: one console error that says so, and the guards hold an injected tracker`, async () => {
+      await withPage(async ({ page: p, server, requests }) => {
+        const console = collectConsole(p);
+        server.setPage(
+          '/unusable.html',
+          page(`${c.config}<script src="/dist/consentgate.js"></script>
+            <script>const s = document.createElement('script'); s.src = 'https://connect.facebook.net/en_US/fbevents.js'; document.head.appendChild(s);</script>`),
+        );
+        await p.goto(server.url('/unusable.html'));
+        await p.waitForLoadState('load');
+        await p.waitForTimeout(300);
+        const errors = console.filter((l) => l.startsWith('error: [ConsentGate]'));
+        expect(errors).toHaveLength(1);
+        expect(errors[0]).toContain(c.error);
+        expect(errors[0]).toContain('stays blocked');
+        expect(requests.map((r) => r.url)).toEqual([]);
+        expect(console.filter((l) => l.startsWith('pageerror'))).toEqual([]);
+      });
+    });
+  }
+
   it('in a sandboxed frame (document.cookie throws) the guards still go in and the banner still shows', async () => {
     await withPage(async ({ page: p, server, requests }) => {
       const console = collectConsole(p);
