@@ -5,6 +5,7 @@ import replace from '@rollup/plugin-replace';
 import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
+import { cssModules } from './scripts/css-modules.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const SCHEMA = 'src/config/consentgate.schema.json';
@@ -101,6 +102,7 @@ const plugins = ({ tsconfig = './tsconfig.build.json', before = [] } = {}) => [
     values: { __CONSENTGATE_VERSION__: JSON.stringify(pkg.version), 'process.env.NODE_ENV': JSON.stringify('production') },
   }),
   json({ preferConst: true, compact: true }),
+  cssModules(),
   resolve({ browser: true }),
   typescript({ tsconfig, noEmitOnError: true }),
 ];

@@ -1,9 +1,12 @@
 import { defineConfig } from 'vitest/config';
+import { cssModules } from './scripts/css-modules.mjs';
 
 // Three projects: fast unit tests in happy-dom, browser tests that drive real headless Chromium
 // through playwright-core against the built dist/ files, and the receipt collector (server/) against
 // real SQLite files and a real PostgreSQL server (started by server/test/postgres-setup.ts).
 export default defineConfig({
+  // The UI's style sheets (src/ui/styles/*.css) as the build makes them: minified string + classes.
+  plugins: [cssModules()],
   test: {
     projects: [
       {

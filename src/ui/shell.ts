@@ -20,7 +20,7 @@ import type { ResolvedConfig } from '../config';
 import type { ConsentManager } from '../consent';
 import type { UiTexts } from '../types';
 import en from './i18n/en.json';
-import { SHELL_CSS } from './styles';
+import shellCss from './styles/shell.css';
 import { categoryText, isRtl, pickLanguage, translator, type Translate } from './texts';
 
 /** Elements a held embed may be, the ones a placeholder stands in for (when visible and not tiny). */
@@ -154,7 +154,7 @@ export function mountShell(options: ShellOptions): UiShell {
     const host = doc.createElement(tag);
     // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'.
     for (const [key, value] of Object.entries(c.ui.theme)) if (key.startsWith('--cg-')) host.style.setProperty(key, value);
-    const b = box(host.attachShadow({ mode: 'open' }), className, SHELL_CSS + css);
+    const b = box(host.attachShadow({ mode: 'open' }), className, shellCss + css);
     parent.insertBefore(host, before);
     return b;
   }

@@ -32,8 +32,8 @@ describe('mountUi: where the UI lives', () => {
     for (const style of styles) expect(style.getAttribute('nonce')).toBe('r4nd0m');
     const [shell, panels] = styles.map((s) => s.textContent);
     expect(shell).toContain('--cg-accent');
-    expect(shell).toContain('@media(prefers-color-scheme:dark)');
-    expect(panels).toContain('@media(prefers-reduced-motion:no-preference)');
+    expect(shell).toMatch(/@media ?\(prefers-color-scheme:dark\)/);
+    expect(panels).toMatch(/@media ?\(prefers-reduced-motion:no-preference\)/);
     expect(document.head.querySelector('style')).toBeNull(); // nothing in the page's own styles
   });
 
