@@ -26,7 +26,7 @@ const SHOTS = [
     async prepare(page) {
       await page.locator('consentgate-ui [data-consentgate-manage]').click();
       // Show one category's services and cookie table open.
-      await page.locator('consentgate-ui .ct:nth-child(3) summary').click();
+      await page.locator('consentgate-ui details').nth(2).locator('summary').click(); // the third category
       await page.locator('consentgate-ui [data-consentgate-preferences]').evaluate((el) => el.focus());
     },
   },

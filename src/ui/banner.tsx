@@ -3,6 +3,7 @@
 // Classic JSX: Preact's own `h`, already in its core, instead of the jsx-runtime's extra copy (byte budget).
 import { h } from 'preact';
 import { SafeLink } from './link';
+import * as styles from './styles/panels.css';
 import type { Ui } from './view';
 
 /**
@@ -19,7 +20,7 @@ export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
   const modal = !notice && c.ui.layout === 'modal';
   const box = (
     <div
-      class={modal ? 'pn' : 'bn ' + (notice ? 'box' : c.ui.layout)}
+      class={modal ? styles.panel : styles.banner + ' ' + (notice || c.ui.layout === 'box' ? styles.box : styles.bar)}
       role={modal ? 'dialog' : 'region'}
       aria-modal={modal ? 'true' : undefined}
       aria-labelledby="cg-bt"
@@ -36,31 +37,31 @@ export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
         </p>
       </div>
       {notice ? (
-        <div class="bt">
+        <div class={styles.buttons}>
           {/* The shell's opt-out link (plain DOM, shell.ts), filled in once this span is in the page. */}
           <span
             ref={(el) => {
               if (el) u.link(el, 'notice');
             }}
           />
-          <button class="b" onClick={u.dismiss}>
+          <button class={styles.button} onClick={u.dismiss}>
             {t('close')}
           </button>
         </div>
       ) : (
-        <div class="bt">
-          <button class="b p" data-consentgate-accept-all onClick={() => u.accept(1)}>
+        <div class={styles.buttons}>
+          <button class={styles.button + ' ' + styles.primary} data-consentgate-accept-all onClick={() => u.accept(1)}>
             {t('acceptAll')}
           </button>
-          <button class="b p" data-consentgate-reject-all onClick={() => u.reject(1)}>
+          <button class={styles.button + ' ' + styles.primary} data-consentgate-reject-all onClick={() => u.reject(1)}>
             {t('rejectAll')}
           </button>
-          <button class="b" data-consentgate-manage onClick={u.prefs}>
+          <button class={styles.button} data-consentgate-manage onClick={u.prefs}>
             {t('manage')}
           </button>
         </div>
       )}
     </div>
   );
-  return modal ? <div class="ov">{box}</div> : box;
+  return modal ? <div class={styles.overlay}>{box}</div> : box;
 }

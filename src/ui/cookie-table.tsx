@@ -1,6 +1,7 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
+import * as styles from './styles/panels.css';
 import type { Translate } from './texts';
 import type { UiService } from './types';
 import type { Ui } from './view';
@@ -39,7 +40,7 @@ export function CookieTable({ t, services, caption }: { t: Translate; services: 
       </tbody>
     </table>
   ) : (
-    <p class="m">
+    <p class={styles.muted}>
       {caption && caption + ': '}
       {t('noCookies')}
     </p>

@@ -16,7 +16,8 @@ import { render } from 'preact';
 import type { ConsentChoices } from '../types';
 import { declarationView, mainView, placeholderView } from './app';
 import { mountShell, type UiShell } from './shell';
-import panelsCss from './styles/panels.css';
+import panelsCss, * as styles from './styles/panels.css';
+import * as shellStyles from './styles/shell.css';
 import { categoryText } from './texts';
 import type { MountUiOptions, PanelsHandle, UiBlockingEvent, UiHandle, UiService } from './types';
 import type { Draft, Held, Ui, UiCategory } from './view';
@@ -55,7 +56,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   const painted = new Set<Element>();
 
   const hostOf = (box: Node) => (box.getRootNode() as ShadowRoot).host as HTMLElement;
-  const main = shell.box(shell.root, 'r', panelsCss);
+  const main = shell.box(shell.root, shellStyles.root, panelsCss);
   const deepActive = shell.active;
   /** Focus goes back only when it was lost with our UI, never taken from the page. */
   const restore = (to: Element | null) => {
@@ -220,7 +221,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
     if (!size) return;
     const [width, height] = size;
     const style = (el as HTMLElement).style;
-    const box = shell.shadow('consentgate-placeholder', el.parentNode!, el, 'r ph', panelsCss);
+    const box = shell.shadow('consentgate-placeholder', el.parentNode!, el, shellStyles.root + ' ' + styles.placeholder, panelsCss);
     const host = hostOf(box);
     host.setAttribute('data-consentgate-placeholder', service ?? category);
     // The site's classes give the placeholder the embed's place in responsive wrappers.

@@ -1,6 +1,8 @@
 /** @jsxRuntime classic */
 /** @jsx h */
 import { h } from 'preact';
+import * as styles from './styles/panels.css';
+import * as shellStyles from './styles/shell.css';
 import type { Held, Ui } from './view';
 
 /**
@@ -18,11 +20,11 @@ export function Placeholder({ u, h: held }: { u: Ui; h: Held }) {
     <p>
       <strong>{u.t('placeholderTitle', { provider: name })}</strong>
     </p>,
-    <p class="m">{u.t('placeholderText', { provider, category })}</p>,
-    <button class="b p" onClick={() => u.load(held)}>
+    <p class={styles.muted}>{u.t('placeholderText', { provider, category })}</p>,
+    <button class={styles.button + ' ' + styles.primary} onClick={() => u.load(held)}>
       {u.t('placeholderLoad')}
     </button>,
-    <button class="k" onClick={u.prefs}>
+    <button class={shellStyles.linkButton} onClick={u.prefs}>
       {u.t('cookieSettings')}
     </button>,
   ];

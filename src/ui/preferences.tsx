@@ -3,6 +3,7 @@
 import { h } from 'preact';
 import { CookieTable } from './cookie-table';
 import { SafeLink } from './link';
+import * as styles from './styles/panels.css';
 import type { Ui } from './view';
 
 /**
@@ -25,9 +26,9 @@ export function Preferences({ u }: { u: Ui }) {
   ].filter(Boolean);
   const links = c.ui.optOutLinks;
   return (
-    <div class="ov">
+    <div class={styles.overlay}>
       <div
-        class="pn pf"
+        class={styles.panel + ' ' + styles.preferences}
         role="dialog"
         aria-modal="true"
         aria-labelledby="cg-pt"
@@ -36,31 +37,31 @@ export function Preferences({ u }: { u: Ui }) {
         data-consentgate-preferences
         onKeyDown={u.keys}
       >
-        <div class="hd">
+        <div class={styles.dialogHeader}>
           <div>
             <h2 id="cg-pt">{t('preferencesTitle')}</h2>
-            <p id="cg-pd" class="m">
+            <p id="cg-pd" class={styles.muted}>
               {t('preferencesText')}
             </p>
           </div>
-          <button class="x" aria-label={t('close')} onClick={u.close}>
+          <button class={styles.closeButton} aria-label={t('close')} onClick={u.close}>
             ×
           </button>
         </div>
-        <div class="bd">
+        <div class={styles.dialogBody}>
           {u.cats.map((cat, i) => {
             const on = cat.required || !!draft!.c[cat.id];
             const blocked = !on && m.signalBlocks(cat.id);
             const id = 'cg-c' + i;
             return (
-              <div class="ct">
-                <div class="rw">
+              <div class={styles.category}>
+                <div class={styles.row}>
                   <h3>{cat.title}</h3>
-                  {cat.required && <span class="m">{t('alwaysOn')}</span>}
+                  {cat.required && <span class={styles.muted}>{t('alwaysOn')}</span>}
                   <input
                     type="checkbox"
                     role="switch"
-                    class="s"
+                    class={styles.toggle}
                     // aria-label, not -labelledby: axe-core only counts the visible text of a
                     // labelledby target, and the dialog's body scrolls some headings out of view.
                     aria-label={cat.title}
@@ -70,7 +71,7 @@ export function Preferences({ u }: { u: Ui }) {
                     onChange={(e) => u.toggle(cat, e.currentTarget.checked)}
                   />
                 </div>
-                <p id={id} class="m">
+                <p id={id} class={styles.muted}>
                   {cat.desc}
                   {cat.required && ' ' + t('necessaryLocked') + '.'}
                   {/* GPC is recorded as `observed: true`, DNT as a string: that tells which signal it was. */}
@@ -82,24 +83,24 @@ export function Preferences({ u }: { u: Ui }) {
                     <ul>
                       {cat.services.map((s) => (
                         <li>
-                          <div class="rw">
+                          <div class={styles.row}>
                             <div>
                               <strong>{s.title ?? s.id}</strong>
-                              {s.provider && <div class="m">{s.provider}</div>}
+                              {s.provider && <div class={styles.muted}>{s.provider}</div>}
                             </div>
                             {!cat.required && s.switchable !== false && (
                               <input
                                 type="checkbox"
                                 role="switch"
-                                class="s"
+                                class={styles.toggle}
                                 aria-label={s.title ?? s.id}
                                 checked={draft!.s[s.id] ?? on}
                                 onChange={(e) => u.toggle(cat, e.currentTarget.checked, s)}
                               />
                             )}
                           </div>
-                          {s.description && <p class="m">{s.description}</p>}
-                          <div class="m">
+                          {s.description && <p class={styles.muted}>{s.description}</p>}
+                          <div class={styles.muted}>
                             <SafeLink href={s.privacyPolicyUrl} text={t('privacyPolicy')} /> <SafeLink href={s.optOutUrl} text={t('optOut')} />
                           </div>
                           <CookieTable t={t} services={[s]} />
@@ -112,7 +113,7 @@ export function Preferences({ u }: { u: Ui }) {
             );
           })}
           {(notes.length > 0 || links.length > 0) && (
-            <div class="nt">
+            <div class={styles.notes}>
               {notes.map((note) => (
                 <p>{note}</p>
               ))}
@@ -129,14 +130,14 @@ export function Preferences({ u }: { u: Ui }) {
             </div>
           )}
         </div>
-        <div class="bt ft">
-          <button class="b p" onClick={() => u.accept()}>
+        <div class={styles.buttons + ' ' + styles.dialogFooter}>
+          <button class={styles.button + ' ' + styles.primary} onClick={() => u.accept()}>
             {t('acceptAll')}
           </button>
-          <button class="b p" onClick={() => u.reject()}>
+          <button class={styles.button + ' ' + styles.primary} onClick={() => u.reject()}>
             {t('rejectAll')}
           </button>
-          <button class="b" onClick={u.save}>
+          <button class={styles.button} onClick={u.save}>
             {t('save')}
           </button>
         </div>

@@ -20,7 +20,7 @@ import type { ResolvedConfig } from '../config';
 import type { ConsentManager } from '../consent';
 import type { UiTexts } from '../types';
 import en from './i18n/en.json';
-import shellCss from './styles/shell.css';
+import shellCss, * as styles from './styles/shell.css';
 import { categoryText, isRtl, pickLanguage, translator, type Translate } from './texts';
 
 /** Elements a held embed may be, the ones a placeholder stands in for (when visible and not tiny). */
@@ -159,7 +159,7 @@ export function mountShell(options: ShellOptions): UiShell {
     return b;
   }
 
-  const main = shadow('consentgate-ui', doc.body, null, 'r');
+  const main = shadow('consentgate-ui', doc.body, null, styles.root);
   const root = main.getRootNode() as ShadowRoot;
 
   function layer() {
@@ -186,13 +186,13 @@ export function mountShell(options: ShellOptions): UiShell {
   function link(target: Element, key: unknown) {
     if (links.get(key)?.box === target) return;
     const wrap = el('span');
-    const button = el('button', 'k');
+    const button = el('button', styles.linkButton);
     button.onclick = () => optOut(key);
     const gpc = doc.createTextNode('');
     const status = el('span');
     status.setAttribute('role', 'status');
     status.setAttribute('aria-live', 'polite');
-    const change = el('button', 'k');
+    const change = el('button', styles.linkButton);
     change.onclick = (e) => options.open(e.currentTarget as Element);
     wrap.append(button, gpc, status);
     target.append(wrap);
@@ -225,7 +225,7 @@ export function mountShell(options: ShellOptions): UiShell {
     // The fixed link, when no footer has one; not under a first layer, which has its own choices.
     const showFixed = !banner && !notice && c.ui.optOutFixed && !footers.length;
     if (showFixed && !fixed) {
-      fixed = el('div', 'fx');
+      fixed = el('div', styles.fixedLink);
       fixed.setAttribute('role', 'region');
       fixed.setAttribute('aria-label', t('cookieSettings'));
       main.append(fixed);

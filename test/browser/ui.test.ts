@@ -7,7 +7,7 @@
  * (`.tmp/ui-test.js`, built here in beforeAll): the shipped dist/ layout is another part's.
  */
 import { fileURLToPath } from 'node:url';
-import type { Page } from 'playwright-core';
+import type { Locator, Page } from 'playwright-core';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { withPage, type PageEnv } from '../_util/chromium';
 import { STRICT_CSP, buildUiTestBundle, siteConfig, uiTestPage } from '../fixtures/ui/page.mjs';
@@ -119,9 +119,10 @@ describe.each(['light', 'dark'] as const)('axe-core, %s scheme: 0 violations', (
       await load(env, { config: siteConfig({ mode: 'opt-out' }), footer: false });
       await expect(ui(page, '[data-consentgate-notice]').isVisible()).resolves.toBe(true);
       expect(await axe(page), 'notice').toEqual([]);
-      await ui(page, '[data-consentgate-notice] .b').click(); // Close
-      await ui(page, '.fx button').click();
-      await expect(ui(page, '.fx [role=status]').textContent()).resolves.toContain('You have opted out of');
+      await ui(page, '[data-consentgate-notice]').getByRole('button', { name: 'Close' }).click();
+      const fixed = page.getByRole('region', { name: 'Cookie settings' });
+      await fixed.getByRole('button', { name: 'Do Not Sell or Share My Personal Information' }).click();
+      await expect(fixed.getByRole('status').textContent()).resolves.toContain('You have opted out of');
       expect(await axe(page), 'fixed link confirmation').toEqual([]);
     });
   });
@@ -190,7 +191,7 @@ describe('layout stability', () => {
       });
       expect(host).toEqual(iframe);
       await ui(page, '[data-consentgate-reject-all]').click();
-      await page.locator('[data-consentgate-placeholder] .b').click();
+      await page.locator('[data-consentgate-placeholder]').getByRole('button', { name: 'Load content' }).click();
       await page.waitForFunction(() => window.manager!.get()?.method === 'placeholder');
       await page.waitForFunction(() => !document.querySelector('[data-consentgate-placeholder]'));
       const loaded = await page.evaluate(() => {
@@ -257,9 +258,10 @@ describe('keyboard', () => {
       expect(await ui(page, 'input[aria-label=Analytics]').isChecked()).toBe(false);
       await page.keyboard.press('Space');
       expect(await ui(page, 'input[aria-label=Analytics]').isChecked()).toBe(true);
-      await ui(page, '.ct:nth-child(3) summary').focus();
+      const analytics = ui(page, 'details').nth(2); // the third category's services: Analytics
+      await analytics.locator('summary').focus();
       await page.keyboard.press('Enter');
-      expect(await ui(page, '.ct:nth-child(3) details').getAttribute('open')).toBe('');
+      expect(await analytics.getAttribute('open')).toBe('');
       await page.keyboard.press('Escape');
       expect(await ui(page, '[data-consentgate-preferences]').count()).toBe(0);
       expect(await focused(page)).toMatch(/^button#settings/);
@@ -317,7 +319,8 @@ describe('strict CSP, motion, reflow', () => {
       const placeholder = await page.locator('[data-consentgate-placeholder]').evaluate((el) => getComputedStyle(el).width);
       expect(placeholder).toBe('564px');
       await ui(page, '[data-consentgate-manage]').click();
-      expect(await ui(page, '.ov').evaluate((el) => getComputedStyle(el).position)).toBe('fixed');
+      // The backdrop around the dialog.
+      expect(await ui(page, '[data-consentgate-preferences]').evaluate((el) => getComputedStyle(el.parentElement!).position)).toBe('fixed');
       expect(await page.evaluate(() => window.__violations)).toEqual([]);
       expect(errors).toEqual([]);
     });
@@ -352,8 +355,8 @@ describe('strict CSP, motion, reflow', () => {
       async (env) => {
         const { page } = env;
         await load(env);
-        const fits = (selector: string) =>
-          ui(page, selector).evaluate((el) => {
+        const fits = (target: string | Locator) =>
+          (typeof target === 'string' ? ui(page, target) : target).evaluate((el) => {
             const r = el.getBoundingClientRect();
             return { noHScroll: el.scrollWidth <= el.clientWidth + 1, inView: r.left >= 0 && r.right <= innerWidth + 0.5 };
           });
@@ -364,9 +367,10 @@ describe('strict CSP, motion, reflow', () => {
         }
         await ui(page, '[data-consentgate-manage]').click();
         expect(await fits('[data-consentgate-preferences]')).toEqual({ noHScroll: true, inView: true });
-        expect(await fits('.bd')).toEqual({ noHScroll: true, inView: true });
+        // Its header, body and buttons each fit too.
+        for (const part of await ui(page, '[data-consentgate-preferences] > *').all()) expect(await fits(part)).toEqual({ noHScroll: true, inView: true });
         // The dialog's buttons stay on screen (its body scrolls instead).
-        const save = await ui(page, '.ft .b:last-child').boundingBox();
+        const save = await ui(page, '[data-consentgate-preferences]').getByRole('button', { name: 'Save choices' }).boundingBox();
         expect(save!.y + save!.height).toBeLessThanOrEqual(viewport.height);
         expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(viewport.width);
       },

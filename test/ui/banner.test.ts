@@ -1,5 +1,6 @@
 import { fireEvent, waitFor } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import * as styles from '../../src/ui/styles/panels.css';
 import { setup, teardown } from '../fixtures/ui/setup';
 
 afterEach(teardown);
@@ -29,7 +30,7 @@ describe('banner (first layer)', () => {
   it.each(['bar', 'box'] as const)('layout %s is a fixed region (class %s), not a dialog', (layout) => {
     const { $ } = setup({ ui: { layout } });
     const banner = $('[data-consentgate-banner]')!;
-    expect(banner.className).toBe(`bn ${layout}`);
+    expect(banner.className).toBe(`${styles.banner} ${styles[layout]}`);
     expect(banner.getAttribute('role')).toBe('region');
     expect(banner.hasAttribute('aria-modal')).toBe(false);
   });
@@ -40,7 +41,7 @@ describe('banner (first layer)', () => {
     expect(dialog).toBe($('[data-consentgate-banner]'));
     expect(dialog.getAttribute('aria-modal')).toBe('true');
     expect(dialog.getAttribute('aria-describedby')).toBe('cg-bd');
-    expect(dialog.parentElement!.className).toBe('ov');
+    expect(dialog.parentElement!.className).toBe(styles.overlay);
   });
 
   it('does not show once decided, nor in opt-out mode (a notice shows instead)', async () => {
@@ -171,7 +172,7 @@ describe('opt-out notice', () => {
     const { view, $, manager } = setup({ mode: 'opt-out' });
     const notice = view().getByRole('region', { name: 'Your privacy choices' });
     expect(notice).toBe($('[data-consentgate-notice]'));
-    expect(notice.className).toBe('bn box');
+    expect(notice.className).toBe(`${styles.banner} ${styles.box}`);
     expect(notice.textContent).toContain('We may share personal data for advertising');
     expect(view().getByRole('button', { name: 'Do Not Sell or Share My Personal Information' })).toBeTruthy();
     fireEvent.click(view().getByRole('button', { name: 'Close' }));

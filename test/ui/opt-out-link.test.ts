@@ -1,10 +1,13 @@
 import { fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
+import { linkButton } from '../../src/ui/styles/shell.css';
 import { inShadow, setup, teardown } from '../fixtures/ui/setup';
 
 afterEach(teardown);
 
 const FOOTER = '<main><h1>Home</h1></main><footer><a href="/privacy">Privacy</a> <span data-consentgate-opt-out>Opt Out</span></footer>';
+/** The fixed link's region (when no footer has a slot). */
+const FIXED = '[role=region][aria-label="Cookie settings"]';
 const links = () => [...document.querySelectorAll('[data-consentgate-opt-out] > consentgate-link')];
 
 describe('"Opt Out" link', () => {
@@ -77,11 +80,11 @@ describe('"Opt Out" link', () => {
 
   it('without a footer slot: a small fixed link at the bottom, once no banner shows', async () => {
     const { $, view, manager } = setup();
-    expect($('.fx')).toBeNull(); // the banner covers the bottom; it has its own choices
+    expect($(FIXED)).toBeNull(); // the banner covers the bottom; it has its own choices
     fireEvent.click($('[data-consentgate-reject-all]')!);
     await waitFor(() => expect(manager.hasDecision()).toBe(true));
     const fixed = view().getByRole('region', { name: 'Cookie settings' });
-    expect(fixed.className).toBe('fx');
+    expect(fixed).toBe($(FIXED));
     fireEvent.click(within(fixed).getByRole('button', { name: 'Opt Out' }));
     expect(within(fixed).getByRole('status').textContent).toContain('You have opted out of');
     await waitFor(() => expect(manager.get()?.method).toBe('opt-out-link'));
@@ -90,17 +93,18 @@ describe('"Opt Out" link', () => {
   it('no fixed link with ui.optOutLink.fixed false, nor when the page has a slot', () => {
     const off = setup({ ui: { optOutLink: { fixed: false } } });
     off.manager.acceptAll('api');
-    expect(off.$('.fx')).toBeNull();
+    expect(off.$(FIXED)).toBeNull();
     const slotted = setup({}, { html: FOOTER });
     slotted.manager.acceptAll('api');
-    expect(slotted.$('.fx')).toBeNull();
+    expect(slotted.$(FIXED)).toBeNull();
   });
 
   it('takes the footer\'s font and colour (all: unset on its host) while keeping its own styles in a shadow root', () => {
     setup({}, { html: FOOTER });
     const host = links()[0]!;
     expect(host.shadowRoot!.querySelector('style')!.textContent).toContain(':host(consentgate-link){all:unset}');
-    expect(host.shadowRoot!.querySelector('button')!.className).toBe('k');
+    // Styled as a link: underlined text in the footer's font and colour, not a boxed button.
+    expect(host.shadowRoot!.querySelector('button')!.className).toBe(linkButton);
   });
 });
 

@@ -1,6 +1,7 @@
 import { fireEvent, waitFor, within } from '@testing-library/preact';
 import { afterEach, describe, expect, it } from 'vitest';
 import type { UiCatalog } from '../../src/ui';
+import * as styles from '../../src/ui/styles/panels.css';
 import { registryCatalog, setup, teardown } from '../fixtures/ui/setup';
 
 afterEach(teardown);
@@ -12,7 +13,7 @@ const open = (...args: Parameters<typeof setup>) => {
   return { ...env, dialog, inDialog: within(dialog) };
 };
 const categoryBlock = (dialog: HTMLElement, title: string) =>
-  within(dialog).getByRole('heading', { name: title, level: 3 }).closest('.ct') as HTMLElement;
+  within(dialog).getByRole('heading', { name: title, level: 3 }).closest('.' + styles.category) as HTMLElement;
 
 describe('preferences dialog', () => {
   it('is a modal dialog with a name and a description, and takes the focus', () => {

@@ -71,10 +71,11 @@ describe('shell', () => {
   it('the fixed link shows when no footer has one, keeps its button (and focus) across repaints', () => {
     const { shell } = mount('<main></main>', true);
     const root = document.querySelector('consentgate-ui')!.shadowRoot!;
-    const button = root.querySelector<HTMLButtonElement>('.fx button')!;
+    const fixedButton = () => root.querySelector<HTMLButtonElement>('[role=region][aria-label="Cookie settings"] button');
+    const button = fixedButton()!;
     button.focus();
     shell.paint();
-    expect(root.querySelector('.fx button')).toBe(button);
+    expect(fixedButton()).toBe(button);
     expect(root.activeElement).toBe(button);
   });
 });

@@ -7,7 +7,7 @@
 import { readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { compileStyle, styleTypings } from '../../scripts/css-modules.mjs';
+import { compileStyle, compileStyles, styleTypings } from '../../scripts/css-modules.mjs';
 import panelsCss from '../../src/ui/styles/panels.css';
 import shellCss from '../../src/ui/styles/shell.css';
 
@@ -30,6 +30,22 @@ describe('UI style sheets', () => {
       expect(css).not.toMatch(/\/\*|\n/);
       expect(css.length).toBeLessThan(readFileSync(folder + sheet, 'utf8').length / 2);
     }
+  });
+
+  it('ships each class under one short name, the same in every sheet, and no sheet under a source name', () => {
+    const shipped = new Map<string, string>();
+    for (const [file, { css, classes }] of compileStyles()) {
+      for (const [name, short] of classes) {
+        expect(shipped.get(name) ?? short, `${file}: .${name}`).toBe(short);
+        shipped.set(name, short);
+        expect(short).toMatch(/^[a-z]+$/); // lower case: quirks-mode pages match classes regardless of case
+        expect(css, `${file}: .${name}`).toMatch(new RegExp(`\\.${short}(?![\\w-])`));
+        expect(css, `${file}: .${name}`).not.toMatch(new RegExp(`\\.${name}(?![\\w-])`));
+      }
+    }
+    expect(new Set(shipped.values()).size).toBe(shipped.size);
+    // The panels style the shell's surfaces too (the fade-in of the banner and the dialog).
+    expect(compileStyle(folder + 'panels.css').classes.get('banner')).toBe(compileStyle(folder + 'shell.css').classes.get('banner'));
   });
 
   it('keeps the theme, the dark scheme, reduced motion and the logical properties', () => {
