@@ -116,7 +116,8 @@ const minify = () =>
   terser({
     ecma: 2020,
     compress: { passes: 3, pure_getters: true },
-    mangle: { properties: { regex: /^_/ } },
+    // `_clear` is Google Tag Manager's dataLayer flag (integrations/data-layer.ts): public, kept.
+    mangle: { properties: { regex: /^_/, reserved: ['_clear'] } },
     format: { comments: false },
     nameCache,
   });

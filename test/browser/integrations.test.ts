@@ -107,6 +107,8 @@ describe('Google Consent Mode and the tag-manager event', () => {
         expect(after[1]).toMatchObject({
           event: 'consentgate_update',
           consentgate: { categories: ['necessary', 'analytics'], method: 'banner-accept-all' },
+          // GTM's flag, by its name: the build must not mangle it with our internal `_` fields.
+          _clear: true,
         });
 
         // Returning visitor: the update comes right at start-up, after the default.
