@@ -2,10 +2,10 @@ import { existsSync, readFileSync } from 'node:fs';
 import json from '@rollup/plugin-json';
 import resolve from '@rollup/plugin-node-resolve';
 import replace from '@rollup/plugin-replace';
-import terser from '@rollup/plugin-terser';
 import typescript from '@rollup/plugin-typescript';
 import { dts } from 'rollup-plugin-dts';
 import { cssModules } from './scripts/css-modules.mjs';
+import { checkMangleList, pinnedMangling } from './scripts/mangle.mjs';
 
 const pkg = JSON.parse(readFileSync(new URL('./package.json', import.meta.url), 'utf8'));
 const SCHEMA = 'src/config/consentgate.schema.json';
@@ -105,22 +105,13 @@ const plugins = ({ tsconfig = './tsconfig.build.json', before = [] } = {}) => [
   cssModules(),
   resolve({ browser: true }),
   typescript({ tsconfig, noEmitOnError: true }),
+  checkMangleList(),
 ];
 
-// Only `_`-prefixed internal fields are mangled: public API and the stored record keep their names.
-// The boot and the app are separate bundles, yet the app calls into objects the boot made (the
-// blocking handle): one name cache for both, built in order, gives every `_field` the same short
-// name in both files.
-const nameCache = {};
-const minify = () =>
-  terser({
-    ecma: 2020,
-    compress: { passes: 3, pure_getters: true },
-    // `_clear` is Google Tag Manager's dataLayer flag (integrations/data-layer.ts): public, kept.
-    mangle: { properties: { regex: /^_/, reserved: ['_clear'] } },
-    format: { comments: false },
-    nameCache,
-  });
+// Only `_`-prefixed internal fields are mangled, each to the short name mangle.json pins for it, the
+// same in every file (the app calls into objects the boot made): public API and the stored record
+// keep their names (scripts/mangle.mjs).
+const minify = () => pinnedMangling({ ecma: 2020, compress: { passes: 3, pure_getters: true }, format: { comments: false } });
 
 const iife = (input, file, extra = {}) => ({
   input,
