@@ -10,10 +10,10 @@
  * - `reserved`: `_`-names that are not ours to rename (a third party reads them), with the reason.
  *
  * `checkMangleList()` fails the build when a module of src/ uses a `_field` the list does not
- * name. `pinnedMangling()` is terser with the list; it also fails the build when a pinned short
- * name is a property the bundle keeps as it is (the two would be one property). Preact's own
- * internals (`__k`, `__e`, … in its published build) are shortened per bundle: they never cross
- * one. test/ship/mangle.test.ts checks the shipped files against the list.
+ * name. `pinnedMangling()` is terser with the list; it also fails the build when a bundle keeps a
+ * property under a pinned short name beside the field pinned to it (they would be one property).
+ * Preact's own internals (`__k`, `__e`, … in its published build) are shortened per bundle: they
+ * never cross one. test/ship/mangle.test.ts checks the shipped files against the list.
  */
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
@@ -97,7 +97,9 @@ export function pinnedMangling(options) {
     {
       name: 'consentgate-pinned-names',
       renderChunk(code, chunk) {
-        const kept = [...propertyNames(this.parse(code))].filter((name) => !mangled.test(name) && shortNames.has(name));
+        const names = propertyNames(this.parse(code));
+        // A pinned name clashes only where its field is in this bundle too.
+        const kept = [...names].filter((name) => !mangled.test(name) && shortNames.has(name) && names.has(shortNames.get(name)));
         if (kept.length)
           this.error(
             `${chunk.fileName}: ${kept.map((name) => `"${name}" (pinned for ${shortNames.get(name)})`).join(', ')} is also a property this file keeps ` +

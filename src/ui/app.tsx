@@ -10,7 +10,7 @@ import type { Held, Ui } from './view';
 // JSX stays in .tsx files; `index.ts` renders these views.
 
 /** The panels' box in the main shadow root: at most one first layer (banner or notice), the preferences. */
-export const mainView = (u: Ui, banner: boolean, notice: boolean) => [(banner || notice) && <Banner u={u} notice={notice} />, u.draft && <Preferences u={u} />];
+export const mainView = (ui: Ui, banner: boolean, notice: boolean) => [(banner || notice) && <Banner ui={ui} notice={notice} />, ui.draft && <Preferences ui={ui} />];
 
-export const declarationView = (u: Ui) => <Declaration u={u} />;
-export const placeholderView = (u: Ui, held: Held) => <Placeholder u={u} h={held} />;
+export const declarationView = (ui: Ui) => <Declaration ui={ui} />;
+export const placeholderView = (ui: Ui, held: Held) => <Placeholder ui={ui} held={held} />;

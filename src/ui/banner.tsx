@@ -15,12 +15,12 @@ import type { Ui } from './view';
  * With `notice`, the opt-out regimes' notice at collection (US state laws): no consent is asked,
  * so no Accept/Reject; the "Do Not Sell or Share" link, and a Close that records nothing.
  */
-export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
-  const { t, c } = u;
-  const modal = !notice && c.ui.layout === 'modal';
+export function Banner({ ui, notice }: { ui: Ui; notice?: boolean }) {
+  const { _translate: t, _config: config } = ui;
+  const modal = !notice && config.ui.layout === 'modal';
   const box = (
     <div
-      class={modal ? styles.panel : styles.banner + ' ' + (notice || c.ui.layout === 'box' ? styles.box : styles.bar)}
+      class={modal ? styles.panel : styles.banner + ' ' + (notice || config.ui.layout === 'box' ? styles.box : styles.bar)}
       role={modal ? 'dialog' : 'region'}
       aria-modal={modal ? 'true' : undefined}
       aria-labelledby="cg-bt"
@@ -28,12 +28,12 @@ export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
       tabIndex={-1}
       data-consentgate-banner={notice ? undefined : ''}
       data-consentgate-notice={notice ? '' : undefined}
-      onKeyDown={modal ? u.keys : undefined}
+      onKeyDown={modal ? ui.keys : undefined}
     >
       <div>
         <h2 id="cg-bt">{t('bannerTitle')}</h2>
         <p id="cg-bd">
-          {t(notice ? 'optOutNotice' : 'bannerText')} <SafeLink href={c.policy.privacyPolicyUrl} text={t('privacyPolicy')} />
+          {t(notice ? 'optOutNotice' : 'bannerText')} <SafeLink href={config.policy.privacyPolicyUrl} text={t('privacyPolicy')} />
         </p>
       </div>
       {notice ? (
@@ -41,22 +41,22 @@ export function Banner({ u, notice }: { u: Ui; notice?: boolean }) {
           {/* The shell's opt-out link (plain DOM, shell.ts), filled in once this span is in the page. */}
           <span
             ref={(el) => {
-              if (el) u.link(el, 'notice');
+              if (el) ui.link(el, 'notice');
             }}
           />
-          <button class={styles.button} onClick={u.dismiss}>
+          <button class={styles.button} onClick={ui.dismiss}>
             {t('close')}
           </button>
         </div>
       ) : (
         <div class={styles.buttons}>
-          <button class={styles.button + ' ' + styles.primary} data-consentgate-accept-all onClick={() => u.accept(1)}>
+          <button class={styles.button + ' ' + styles.primary} data-consentgate-accept-all onClick={() => ui.accept(1)}>
             {t('acceptAll')}
           </button>
-          <button class={styles.button + ' ' + styles.primary} data-consentgate-reject-all onClick={() => u.reject(1)}>
+          <button class={styles.button + ' ' + styles.primary} data-consentgate-reject-all onClick={() => ui.reject(1)}>
             {t('rejectAll')}
           </button>
-          <button class={styles.button} data-consentgate-manage onClick={u.prefs}>
+          <button class={styles.button} data-consentgate-manage onClick={ui.prefs}>
             {t('manage')}
           </button>
         </div>

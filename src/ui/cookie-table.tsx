@@ -48,10 +48,10 @@ export function CookieTable({ t, services, caption }: { t: Translate; services: 
 }
 
 /** The cookie declaration for `[data-consentgate-cookie-table]`: one table per category. */
-export const Declaration = ({ u }: { u: Ui }) => (
+export const Declaration = ({ ui }: { ui: Ui }) => (
   <div class="consentgate-cookie-table">
-    {u.cats.map((cat) => (
-      <CookieTable t={u.t} services={cat.services} caption={cat.title} />
+    {ui._categories.map((cat) => (
+      <CookieTable t={ui._translate} services={cat.services} caption={cat.title} />
     ))}
   </div>
 );

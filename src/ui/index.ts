@@ -43,9 +43,9 @@ export function mountUi(options: MountUiOptions): UiHandle {
 
 /** Mounts the panels on a mounted shell. */
 export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHandle {
-  const { manager: m, config: c, catalog, blocking } = options;
+  const { manager, config, catalog, blocking } = options;
   const doc = options.document ?? document;
-  const { t, state } = shell;
+  const { _translate: t, state } = shell;
 
   let draft: Draft | null = null; // the preferences are open
   let focusDialog = false;
@@ -67,7 +67,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
 
   /** Config services (merged over the catalog's entry), the catalog's, then held embeds'. */
   function categories(): UiCategory[] {
-    const byCategory = new Map<string, UiService[]>(c.categories.map((cat) => [cat.id, []]));
+    const byCategory = new Map<string, UiService[]>(config.categories.map((cat) => [cat.id, []]));
     const seen = new Set<string>();
     const add = (s?: UiService) => {
       if (s && !seen.has(s.id) && byCategory.has(s.category)) {
@@ -77,7 +77,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
     };
     // The SDK's own cookie is declared too, under the first required category: a privacy page's
     // cookie table that left out the record of the visitor's choices would be incomplete.
-    const required = c.categories.find((cat) => cat.required);
+    const required = config.categories.find((cat) => cat.required);
     if (required)
       add({
         id: 'consentgate',
@@ -86,21 +86,21 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
         provider: t('consentCookieProvider'),
         switchable: false,
         cookies: [
-          { name: c.policy.cookieName, purpose: t('consentCookiePurpose'), lifetime: `${c.policy.lifetimeDays} days` },
+          { name: config.policy.cookieName, purpose: t('consentCookiePurpose'), lifetime: `${config.policy.lifetimeDays} days` },
           // The receipt queue (receipts/queue.ts): entries leave it once the collector has them.
-          ...(c.receipts
-            ? [{ name: c.policy.cookieName + ':receipts', storage: 'localStorage' as const, purpose: t('consentCookiePurpose'), lifetime: `${c.receipts.maxAgeDays ?? 30} days` }]
+          ...(config.receipts
+            ? [{ name: config.policy.cookieName + ':receipts', storage: 'localStorage' as const, purpose: t('consentCookiePurpose'), lifetime: `${config.receipts.maxAgeDays ?? 30} days` }]
             : []),
         ],
       });
-    for (const cat of c.categories) for (const s of cat.services) add({ ...catalog?.byId(s.id), ...s, category: cat.id });
+    for (const cat of config.categories) for (const s of cat.services) add({ ...catalog?.byId(s.id), ...s, category: cat.id });
     catalog?.list().forEach(add);
     for (const h of held.values()) add(h.serviceId ? catalog?.byId(h.serviceId) : undefined);
-    return c.categories.map((cat) => ({
+    return config.categories.map((cat) => ({
       id: cat.id,
       required: cat.required,
       title: categoryText(t, cat, 'title'),
-      desc: categoryText(t, cat, 'description'),
+      description: categoryText(t, cat, 'description'),
       services: byCategory.get(cat.id)!,
     }));
   }
@@ -114,13 +114,13 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   }
 
   function openPreferences(opener: Element | null) {
-    const record = m.get();
-    const cats: Record<string, boolean> = {};
+    const record = manager.get();
+    const choices: Record<string, boolean> = {};
     // The stored choice, not isGranted(): a sensitive page's restriction must not be saved as a "no".
-    for (const cat of c.categories) {
-      cats[cat.id] = cat.required || (record ? !!record.categories[cat.id] : m.mode() === 'opt-out' && cat.default && !m.signalBlocks(cat.id));
+    for (const cat of config.categories) {
+      choices[cat.id] = cat.required || (record ? !!record.categories[cat.id] : manager.mode() === 'opt-out' && cat.default && !manager.signalBlocks(cat.id));
     }
-    draft = { c: cats, s: { ...record?.services } };
+    draft = { _categories: choices, _services: { ...record?.services } };
     prefsOpener = opener;
     focusDialog = true;
     // The dialog shows at once; the services' descriptions and cookie details fill in when they come.
@@ -129,18 +129,18 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   }
 
   const actions = {
-    accept: (banner?: unknown) => decide(() => m.acceptAll(banner ? 'banner-accept-all' : 'preferences')),
-    reject: (banner?: unknown) => decide(() => m.rejectAll(banner ? 'banner-reject-all' : 'preferences')),
+    accept: (banner?: unknown) => decide(() => manager.acceptAll(banner ? 'banner-accept-all' : 'preferences')),
+    reject: (banner?: unknown) => decide(() => manager.rejectAll(banner ? 'banner-reject-all' : 'preferences')),
     save() {
       const d = draft!;
-      const choices: ConsentChoices = { ...d.c };
+      const choices: ConsentChoices = { ...d._categories };
       for (const cat of categories()) {
         for (const s of cat.services) {
           // Only services set apart from their category: every entry costs cookie bytes.
-          if (s.id in d.s && d.s[s.id] !== d.c[cat.id]) choices[cat.id + '.' + s.id] = d.s[s.id]!;
+          if (s.id in d._services && d._services[s.id] !== d._categories[cat.id]) choices[cat.id + '.' + s.id] = d._services[s.id]!;
         }
       }
-      decide(() => m.update(choices, 'preferences'));
+      decide(() => manager.update(choices, 'preferences'));
     },
     prefs: (e: Event) => openPreferences(e.currentTarget as Element),
     close() {
@@ -153,18 +153,18 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
     },
     toggle(cat: UiCategory, on: boolean, s?: UiService) {
       const d = draft!;
-      if (s) d.s[s.id] = on;
+      if (s) d._services[s.id] = on;
       else {
-        d.c[cat.id] = on;
+        d._categories[cat.id] = on;
         // A category switch speaks for its services, as in manager.update().
-        for (const x of cat.services) delete d.s[x.id];
+        for (const x of cat.services) delete d._services[x.id];
       }
       paint();
     },
     link: shell.link,
     load(h: Held) {
-      const grant = c.ui.placeholderGrants === 'category' || !h.serviceId ? h.category : h.category + '.' + h.serviceId;
-      afterPaint(() => m.update({ [grant]: true }, 'placeholder'));
+      const grant = config.ui.placeholderGrants === 'category' || !h.serviceId ? h.category : h.category + '.' + h.serviceId;
+      afterPaint(() => manager.update({ [grant]: true }, 'placeholder'));
     },
     /** Focus trap (WAI-ARIA APG dialog pattern), and Escape for the preferences only. */
     keys(e: KeyboardEvent) {
@@ -185,18 +185,18 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   };
 
   function paint(): void {
-    const u: Ui = { c, m, t, cats: categories(), draft, list: shell.list, ...actions };
+    const ui: Ui = { _config: config, _manager: manager, _translate: t, _categories: categories(), draft, list: shell.list, ...actions };
     const { banner, notice } = shell.layer();
-    render(mainView(u, banner, notice), main);
+    render(mainView(ui, banner, notice), main);
     for (const el of doc.querySelectorAll('[data-consentgate-cookie-table]')) {
       // The declaration is all details: the page's fallback text stays until they are in (one
       // change of the page's layout, not a table that grows twice).
       if (catalog?.details?.(paint) === false) continue;
       if (!painted.has(el)) el.textContent = ''; // the page's fallback text goes
       painted.add(el);
-      render(declarationView(u), el);
+      render(declarationView(ui), el);
     }
-    for (const h of held.values()) render(placeholderView(u, h), h.box);
+    for (const h of held.values()) render(placeholderView(ui, h), h.box);
     shell.paint();
 
     const dialog = main.querySelector<HTMLElement>('[data-consentgate-preferences]');
@@ -261,7 +261,7 @@ export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHand
   // Cookie tables parsed after the panels mounted still get filled.
   doc.addEventListener('DOMContentLoaded', paint);
 
-  const offManager = m.onChange(paint); // replays the current state at once: the first paint
+  const offManager = manager.onChange(paint); // replays the current state at once: the first paint
 
   return {
     showBanner() {

@@ -10,22 +10,23 @@ import type { Held, Ui } from './view';
  * gates it, loads it on purpose (grants that service, or the category with
  * `ui.placeholderGrants: 'category'`), and opens the settings.
  */
-export function Placeholder({ u, h: held }: { u: Ui; h: Held }) {
-  const category = u.cats.find((cat) => cat.id === held.category)?.title ?? held.category;
-  const service = u.cats.flatMap((cat) => cat.services).find((s) => s.id === held.serviceId);
+export function Placeholder({ ui, held }: { ui: Ui; held: Held }) {
+  const t = ui._translate;
+  const category = ui._categories.find((cat) => cat.id === held.category)?.title ?? held.category;
+  const service = ui._categories.flatMap((cat) => cat.services).find((s) => s.id === held.serviceId);
   // The title names what the visitor recognises (YouTube); the text also names who runs it (Google LLC).
   const name = service?.title ?? service?.provider ?? category;
   const provider = service?.provider && service.provider !== name ? `${name} (${service.provider})` : name;
   return [
     <p>
-      <strong>{u.t('placeholderTitle', { provider: name })}</strong>
+      <strong>{t('placeholderTitle', { provider: name })}</strong>
     </p>,
-    <p class={styles.muted}>{u.t('placeholderText', { provider, category })}</p>,
-    <button class={styles.button + ' ' + styles.primary} onClick={() => u.load(held)}>
-      {u.t('placeholderLoad')}
+    <p class={styles.muted}>{t('placeholderText', { provider, category })}</p>,
+    <button class={styles.button + ' ' + styles.primary} onClick={() => ui.load(held)}>
+      {t('placeholderLoad')}
     </button>,
-    <button class={shellStyles.linkButton} onClick={u.prefs}>
-      {u.t('cookieSettings')}
+    <button class={shellStyles.linkButton} onClick={ui.prefs}>
+      {t('cookieSettings')}
     </button>,
   ];
 }

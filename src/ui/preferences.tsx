@@ -12,19 +12,19 @@ import type { Ui } from './view';
  * can switch back on a category a browser signal switched off: the switch is an explicit choice
  * (CPPA regulations §7025(c)(3): a consumer may consent to override an opt-out preference signal).
  */
-export function Preferences({ u }: { u: Ui }) {
-  const { t, c, m, draft } = u;
-  const dnt = c.signals.doNotTrack;
-  const gpc = c.signals.globalPrivacyControl;
-  const restricted = u.cats.filter((cat) => m.restricted().includes(cat.id)).map((cat) => cat.title);
+export function Preferences({ ui }: { ui: Ui }) {
+  const { _translate: t, _config: config, _manager: manager, draft } = ui;
+  const dnt = config.signals.doNotTrack;
+  const gpc = config.signals.globalPrivacyControl;
+  const restricted = ui._categories.filter((cat) => manager.restricted().includes(cat.id)).map((cat) => cat.title);
   const notes = [
     // The policy's sentence ("we do not currently respond to … Do Not Track") where DNT is not honored.
     dnt.statement ?? (dnt.mode === 'ignore' && t('doNotTrackStatement')),
     gpc.statement ?? (gpc.mode === 'honor' && t('gpcStatement')),
-    m.signals.globalPrivacyControl && gpc.mode === 'honor' && t('gpcHonored'),
-    restricted.length > 0 && t('sensitivePage', { category: u.list(restricted) }),
+    manager.signals.globalPrivacyControl && gpc.mode === 'honor' && t('gpcHonored'),
+    restricted.length > 0 && t('sensitivePage', { category: ui.list(restricted) }),
   ].filter(Boolean);
-  const links = c.ui.optOutLinks;
+  const links = config.ui.optOutLinks;
   return (
     <div class={styles.overlay}>
       <div
@@ -35,7 +35,7 @@ export function Preferences({ u }: { u: Ui }) {
         aria-describedby="cg-pd"
         tabIndex={-1}
         data-consentgate-preferences
-        onKeyDown={u.keys}
+        onKeyDown={ui.keys}
       >
         <div class={styles.dialogHeader}>
           <div>
@@ -44,14 +44,14 @@ export function Preferences({ u }: { u: Ui }) {
               {t('preferencesText')}
             </p>
           </div>
-          <button class={styles.closeButton} aria-label={t('close')} onClick={u.close}>
+          <button class={styles.closeButton} aria-label={t('close')} onClick={ui.close}>
             ×
           </button>
         </div>
         <div class={styles.dialogBody}>
-          {u.cats.map((cat, i) => {
-            const on = cat.required || !!draft!.c[cat.id];
-            const blocked = !on && m.signalBlocks(cat.id);
+          {ui._categories.map((cat, i) => {
+            const on = cat.required || !!draft!._categories[cat.id];
+            const blocked = !on && manager.signalBlocks(cat.id);
             const id = 'cg-c' + i;
             return (
               <div class={styles.category}>
@@ -68,11 +68,11 @@ export function Preferences({ u }: { u: Ui }) {
                     aria-describedby={id}
                     checked={on}
                     disabled={cat.required}
-                    onChange={(e) => u.toggle(cat, e.currentTarget.checked)}
+                    onChange={(e) => ui.toggle(cat, e.currentTarget.checked)}
                   />
                 </div>
                 <p id={id} class={styles.muted}>
-                  {cat.desc}
+                  {cat.description}
                   {cat.required && ' ' + t('necessaryLocked') + '.'}
                   {/* GPC is recorded as `observed: true`, DNT as a string: that tells which signal it was. */}
                   {blocked && ' ' + (blocked.observed === true ? t('gpcHonored') + '.' : (dnt.statement ?? blocked.reason))}
@@ -94,8 +94,8 @@ export function Preferences({ u }: { u: Ui }) {
                                 role="switch"
                                 class={styles.toggle}
                                 aria-label={s.title ?? s.id}
-                                checked={draft!.s[s.id] ?? on}
-                                onChange={(e) => u.toggle(cat, e.currentTarget.checked, s)}
+                                checked={draft!._services[s.id] ?? on}
+                                onChange={(e) => ui.toggle(cat, e.currentTarget.checked, s)}
                               />
                             )}
                           </div>
@@ -131,13 +131,13 @@ export function Preferences({ u }: { u: Ui }) {
           )}
         </div>
         <div class={styles.buttons + ' ' + styles.dialogFooter}>
-          <button class={styles.button + ' ' + styles.primary} onClick={() => u.accept()}>
+          <button class={styles.button + ' ' + styles.primary} onClick={() => ui.accept()}>
             {t('acceptAll')}
           </button>
-          <button class={styles.button + ' ' + styles.primary} onClick={() => u.reject()}>
+          <button class={styles.button + ' ' + styles.primary} onClick={() => ui.reject()}>
             {t('rejectAll')}
           </button>
-          <button class={styles.button} onClick={u.save}>
+          <button class={styles.button} onClick={ui.save}>
             {t('save')}
           </button>
         </div>

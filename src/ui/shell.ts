@@ -73,7 +73,8 @@ export interface FirstLayerState {
 
 export interface UiShell {
   readonly lang: string;
-  readonly t: Translate;
+  /** The UI's texts in `lang`; `_`: shortened by the build (mangle.json), in the app and the panels alike. */
+  readonly _translate: Translate;
   /** "a, b and c" in the UI language. */
   list(items: string[]): string;
   readonly state: FirstLayerState;
@@ -110,18 +111,18 @@ interface Link {
 }
 
 export function mountShell(options: ShellOptions): UiShell {
-  const { manager: m, config: c } = options;
+  const { manager, config } = options;
   const doc = options.document ?? document;
   const win = doc.defaultView as Window & typeof globalThis;
   const languages: Record<string, UiTexts> = { en, ...options.languages };
-  const lang = pickLanguage(c, doc, [...Object.keys(languages), ...Object.keys(c.texts)]);
-  const t = translator({ ...en, ...languages[lang], ...c.texts[lang] });
+  const lang = pickLanguage(config, doc, [...Object.keys(languages), ...Object.keys(config.texts)]);
+  const t = translator({ ...en, ...languages[lang], ...config.texts[lang] });
   const list = (items: string[]) => new Intl.ListFormat(lang).format(items);
 
   // The opt-out regimes' notice, once closed, stays closed for the browsing session: it is a notice
   // at collection, not a question, so closing it is not a decision and is not in the record.
   // Storage blocked: the notice then shows on each page view.
-  const noticeKey = c.policy.cookieName + ':notice';
+  const noticeKey = config.policy.cookieName + ':notice';
   const state: FirstLayerState = { forced: false, hidden: false, noticeClosed: false };
   try {
     state.noticeClosed = !!win.sessionStorage.getItem(noticeKey);
@@ -140,7 +141,7 @@ export function mountShell(options: ShellOptions): UiShell {
 
   function box(root: ShadowRoot, className: string, css: string): HTMLElement {
     const style = el('style');
-    if (c.ui.nonce) style.setAttribute('nonce', c.ui.nonce);
+    if (config.ui.nonce) style.setAttribute('nonce', config.ui.nonce);
     style.textContent = css;
     // Links sit inside a line of the site's footer: an inline container, not a block.
     const b = el(className ? 'div' : 'span', className);
@@ -153,7 +154,7 @@ export function mountShell(options: ShellOptions): UiShell {
   function shadow(tag: string, parent: Node, before: Node | null, className: string, css = ''): HTMLElement {
     const host = doc.createElement(tag);
     // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'.
-    for (const [key, value] of Object.entries(c.ui.theme)) if (key.startsWith('--cg-')) host.style.setProperty(key, value);
+    for (const [key, value] of Object.entries(config.ui.theme)) if (key.startsWith('--cg-')) host.style.setProperty(key, value);
     const b = box(host.attachShadow({ mode: 'open' }), className, shellCss + css);
     parent.insertBefore(host, before);
     return b;
@@ -163,8 +164,8 @@ export function mountShell(options: ShellOptions): UiShell {
   const root = main.getRootNode() as ShadowRoot;
 
   function layer() {
-    const asks = m.mode() === 'opt-in' || c.ui.bannerInOptOut;
-    const undecided = !state.hidden && !m.hasDecision();
+    const asks = manager.mode() === 'opt-in' || config.ui.bannerInOptOut;
+    const undecided = !state.hidden && !manager.hasDecision();
     return {
       banner: (!state.hidden && state.forced) || (undecided && asks),
       notice: !state.forced && undecided && !asks && !state.noticeClosed,
@@ -180,7 +181,7 @@ export function mountShell(options: ShellOptions): UiShell {
   function optOut(key: unknown) {
     done.add(key);
     paint();
-    afterPaint(() => m.update(Object.fromEntries(c.ui.optOutCategories.map((id) => [id, false])), 'opt-out-link'));
+    afterPaint(() => manager.update(Object.fromEntries(config.ui.optOutCategories.map((id) => [id, false])), 'opt-out-link'));
   }
 
   function link(target: Element, key: unknown) {
@@ -199,16 +200,16 @@ export function mountShell(options: ShellOptions): UiShell {
     links.set(key, { box: target, button, gpc, status, change });
   }
 
-  function paintLink(l: Link, key: unknown) {
-    l.button.textContent = t(m.mode() === 'opt-out' ? 'doNotSell' : 'optOut');
-    l.gpc.data = m.signals.globalPrivacyControl && c.signals.globalPrivacyControl.mode === 'honor' ? ' · ' + t('gpcHonored') : '';
+  function paintLink(entry: Link, key: unknown) {
+    entry.button.textContent = t(manager.mode() === 'opt-out' ? 'doNotSell' : 'optOut');
+    entry.gpc.data = manager.signals.globalPrivacyControl && config.signals.globalPrivacyControl.mode === 'honor' ? ' · ' + t('gpcHonored') : '';
     if (!done.has(key)) {
-      l.status.textContent = '';
+      entry.status.textContent = '';
       return;
     }
-    const titles = c.categories.filter((cat) => c.ui.optOutCategories.includes(cat.id)).map((cat) => categoryText(t, cat, 'title'));
-    l.change.textContent = t('changeChoices');
-    l.status.replaceChildren(' ' + t('optOutDone', { category: list(titles) }) + ' ', l.change);
+    const titles = config.categories.filter((cat) => config.ui.optOutCategories.includes(cat.id)).map((cat) => categoryText(t, cat, 'title'));
+    entry.change.textContent = t('changeChoices');
+    entry.status.replaceChildren(' ' + t('optOutDone', { category: list(titles) }) + ' ', entry.change);
   }
 
   function paint() {
@@ -223,7 +224,7 @@ export function mountShell(options: ShellOptions): UiShell {
       }
     }
     // The fixed link, when no footer has one; not under a first layer, which has its own choices.
-    const showFixed = !banner && !notice && c.ui.optOutFixed && !footers.length;
+    const showFixed = !banner && !notice && config.ui.optOutFixed && !footers.length;
     if (showFixed && !fixed) {
       fixed = el('div', styles.fixedLink);
       fixed.setAttribute('role', 'region');
@@ -236,8 +237,8 @@ export function mountShell(options: ShellOptions): UiShell {
       links.delete('fixed');
       done.delete('fixed');
     }
-    for (const [key, l] of links) {
-      if (l.box.isConnected) paintLink(l, key);
+    for (const [key, entry] of links) {
+      if (entry.box.isConnected) paintLink(entry, key);
       else links.delete(key);
     }
     // `[data-consentgate-settings]` on a div or span still works by keyboard (WCAG 2.1.1).
@@ -274,12 +275,12 @@ export function mountShell(options: ShellOptions): UiShell {
   // Footer slots parsed after the app started still get their link.
   doc.addEventListener('DOMContentLoaded', paint);
   let started = false;
-  const off = m.onChange(paint); // replays the current state at once: the first paint
+  const off = manager.onChange(paint); // replays the current state at once: the first paint
   started = true;
 
   return {
     lang,
-    t,
+    _translate: t,
     list,
     state,
     layer,

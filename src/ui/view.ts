@@ -8,16 +8,16 @@ export interface UiCategory {
   id: string;
   required: boolean;
   title: string;
-  desc: string;
+  description: string;
   services: UiService[];
 }
 
-/** The switches of the open preferences, before Save. */
+/** The switches of the open preferences, before Save (`_` fields: shortened by the build, mangle.json). */
 export interface Draft {
   /** Per category. */
-  c: Record<string, boolean>;
+  _categories: Record<string, boolean>;
   /** Per service, only where the visitor set it apart from its category. */
-  s: Record<string, boolean>;
+  _services: Record<string, boolean>;
 }
 
 /** A held embed and the placeholder standing in for it. */
@@ -34,13 +34,14 @@ export interface Held {
 /**
  * Everything a component reads or calls: one plain object rebuilt on each paint. The state lives in
  * `mountPanels`' closure and the shell's and every change repaints from the top, so no component needs hooks or
- * instance state (byte budget: preact/hooks would cost about 1 KB gzip).
+ * instance state (byte budget: preact/hooks would cost about 1 KB gzip). The fields the components
+ * read most are `_`-prefixed: the build shortens them to the names mangle.json pins.
  */
 export interface Ui {
-  c: ResolvedConfig;
-  m: ConsentManager;
-  t: Translate;
-  cats: UiCategory[];
+  _config: ResolvedConfig;
+  _manager: ConsentManager;
+  _translate: Translate;
+  _categories: UiCategory[];
   draft: Draft | null;
   /** "a, b and c" in the UI language. */
   list(items: string[]): string;
