@@ -120,7 +120,12 @@ const iife = (input, file, extra = {}) => ({
   // A script tag runs in a page that may have its own globals: nothing leaks but `window.ConsentGate`.
   // Preact's module sets up its options and prototypes at load: without this, the app would carry
   // it only because gate.ts's `createConsentGate` (npm, never called there) names `mountPanels`.
-  treeshake: { moduleSideEffects: (id) => !id.endsWith('.json') && !/[\\/]node_modules[\\/]preact[\\/]/.test(id) },
+  // `Object.keys` only reads: a module-level value built with it that the file never uses goes
+  // (the app carries markup-gate.ts for the held-element helpers, not its tag selector).
+  treeshake: {
+    moduleSideEffects: (id) => !id.endsWith('.json') && !/[\\/]node_modules[\\/]preact[\\/]/.test(id),
+    manualPureFunctions: ['Object.keys'],
+  },
 });
 
 const builds = [

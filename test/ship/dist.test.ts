@@ -44,6 +44,27 @@ describe('ES level of dist/', () => {
   });
 });
 
+describe('dead code in the script-tag files', () => {
+  /** Statements that only compute a value nobody reads, from a builtin that only reads: `Object.keys(x).join();`. */
+  const unusedReads = (code: string) => {
+    const found: string[] = [];
+    const visit = (node: unknown): void => {
+      if (Array.isArray(node)) return node.forEach(visit);
+      if (!node || typeof node !== 'object') return;
+      const n = node as { type?: string; expression?: unknown; start: number; end: number };
+      if (n.type === 'ExpressionStatement' && /^Object\.keys\([\w$]+\)(\.join\(\))?;?$/.test(code.slice(n.start, n.end))) found.push(code.slice(n.start, n.end));
+      Object.values(n).forEach(visit);
+    };
+    visit(parse(code, { ecmaVersion: 2020, sourceType: 'script' }));
+    return found;
+  };
+
+  it.each(['dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-ui.js'])('%s computes no Object.keys(…) it drops', (file) => {
+    // The app carried `Object.keys(URL_ATTRIBUTES).join()`: markup-gate.ts's tag selector, which only the boot's guards use.
+    expect(unusedReads(text(file))).toEqual([]);
+  });
+});
+
 describe('package.json', () => {
   it('is publint-clean (strict)', async () => {
     const { messages, pkg: json } = await publint({ pkgDir: path('.'), strict: true, pack: false });
