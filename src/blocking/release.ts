@@ -85,18 +85,33 @@ export function releaseHeld(el: Element, natives: Natives, created: WeakSet<Elem
     return loaded;
   }
   const prefix = marked ? 'data-' : HELD + '-';
-  let child = false;
-  for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
-    for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
-      const value = attr(target, prefix + name);
-      if (value === null) continue;
-      if (!marked) target.removeAttribute(prefix + name);
-      set(target, name, value);
-      if (target !== el) child = true;
+  const restore = () => {
+    let child = false;
+    for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
+      for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
+        const value = attr(target, prefix + name);
+        if (value === null) continue;
+        if (!marked) target.removeAttribute(prefix + name);
+        set(target, name, value);
+        if (target !== el) child = true;
+      }
     }
-  }
-  el.removeAttribute(HELD);
-  // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
-  if (child) (el as HTMLMediaElement).load?.();
+    el.removeAttribute(HELD);
+    // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
+    if (child) (el as HTMLMediaElement).load?.();
+  };
+  // Chromium loads an <object>'s data only if the object is rendered when the data is set: one
+  // hidden then never loads once shown (HTML § the object element says to look again when it starts
+  // being rendered). A placeholder hides a held embed until the `released` listeners show it again,
+  // in a microtask (ui/index.ts; the queue emits `released` before it releases): the data follows.
+  if (el.localName === 'object') {
+    queueMicrotask(() => {
+      try {
+        restore();
+      } catch (error) {
+        blockingFailed(error);
+      }
+    });
+  } else restore();
   return undefined;
 }

@@ -154,7 +154,7 @@ describe('elements with URLs', () => {
     ['track', 'src', 'https://i.ytimg.com/t.vtt', 'social'],
   ];
   for (const [tag, attribute, url, category] of KINDS) {
-    it(`<${tag}> ${attribute}: property and setAttribute are held, released on grant`, () => {
+    it(`<${tag}> ${attribute}: property and setAttribute are held, released on grant`, async () => {
       const p = open();
       const byProperty = p.document.createElement(tag) as unknown as Record<string, string> & Element;
       // happy-dom lacks a few reflected properties (video.poster): set the attribute there.
@@ -169,6 +169,8 @@ describe('elements with URLs', () => {
       }
       expect(p.blocking.held().map((h) => h.category)).toEqual([category, category]);
       p.blocking.setPolicy({ isGranted: grant(category) });
+      // An <object> gets its data a microtask later (after the `released` listeners, release.ts).
+      await p.settle();
       for (const el of [byProperty, byAttribute]) {
         expect(el.getAttribute(attribute)).toBe(url);
         expect(el.hasAttribute('data-cg')).toBe(false);

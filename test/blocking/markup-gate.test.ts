@@ -164,6 +164,7 @@ describe('marked elements of every kind', () => {
     expect(p.blocking.held().map((h) => h.element.id)).toEqual(['yt', 'img', 'video', 'audio', 'embed', 'object', 'link']);
 
     p.blocking.setPolicy({ isGranted: grant('social') });
+    await p.settle();
     expect(urls(p)).toMatchObject({ yt: [YOUTUBE], img: [], video: ['https://i.ytimg.com/p.jpg'], audio: ['https://a.example/a.mp3'], embed: ['https://e.example/a.swf'], object: ['https://o.example/a.pdf'], link: [] });
     expect(p.document.querySelector('source')!.getAttribute('src')).toBe('https://v.example/a.mp4');
     expect(p.document.querySelector('track')!.getAttribute('src')).toBe('https://v.example/a.vtt');
