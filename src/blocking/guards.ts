@@ -302,20 +302,37 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // Only while the document parses: after that every insertion goes through the methods above, and
   // an observer would cost every insertion of the page for nothing.
   const parserScript = (el: Element) => el.localName === 'script';
+  // A marked <video>/<audio> takes its URLs from <source> children the parser may not have inserted
+  // yet: the records come at the end of the parser's task, and a network chunk (or the parser's
+  // time slice) can end between the two tags. Released then, it would find no source, and a source
+  // inserted later is not looked at again (HTML § "the resource selection algorithm" waits for a
+  // source element, and this one has no src yet). It is queued once the parser has moved past it:
+  // a node follows it or one of its ancestors, or the document is parsed.
+  let parsing = true;
+  let unfinished: Element[] = [];
+  const parserWithin = (el: Element) => {
+    for (let n: Node | null = el; n; n = n.parentNode) if (n.nextSibling) return false;
+    return parsing;
+  };
   const observed = (records: MutationRecord[]) => {
     try {
-      const hold: Element[] = [];
+      const hold = unfinished;
+      unfinished = [];
       for (let r = 0; r < records.length; r++) {
         const added = records[r]!.addedNodes;
         for (let i = 0; i < added.length; i++) if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
       }
-      holdAll(hold);
+      for (const el of hold) {
+        if (/^(video|audio)$/.test(el.localName) && parserWithin(el)) unfinished.push(el);
+        else q._hold(el);
+      }
     } catch (error) {
       blockingFailed(error);
     }
   };
   const observer: MutationObserver | undefined = doc.readyState === 'loading' ? new w.MutationObserver(observed) : undefined;
   const parsed = () => {
+    parsing = false;
     if (observer) observed(observer.takeRecords());
     observer?.disconnect();
   };

@@ -470,6 +470,37 @@ describe('the document observer', () => {
     expect(p.document.querySelector('script')!.getAttribute('type')).toBe('text/x-ran-before');
     expect(p.blocking.held()).toMatchObject([{ category: 'social', url: YOUTUBE }]);
   });
+
+  // The parser's own insertions, marked as a site marks them.
+  const parserMarked = (p: TestPage, tag: string, attributes: Record<string, string>, parent: Node = p.document.body) => {
+    const el = p.document.createElement(tag);
+    for (const [name, value] of Object.entries(attributes)) nativeSet.call(el, name, value);
+    nativeAppend.call(parent, el);
+    return el;
+  };
+
+  it('queues a marked <video> once the parser is past it, so its later <source> is released with it', async () => {
+    const p = open({ loading: true, policy: grant('social') });
+    const video = parserMarked(p, 'video', { 'data-category': 'social' });
+    await p.settle();
+    expect(p.events).toEqual([]);
+    const source = parserMarked(p, 'source', { 'data-src': 'https://v.example/a.mp4' }, video);
+    await p.settle();
+    expect(source.hasAttribute('src')).toBe(false);
+    parserMarked(p, 'p', {});
+    await p.settle();
+    expect(source.getAttribute('src')).toBe('https://v.example/a.mp4');
+    expect(p.events.map((e) => [e.type, 'element' in e && e.element])).toEqual([['released', video]]);
+  });
+
+  it('queues a marked <video> still open when the document is parsed', async () => {
+    const p = open({ loading: true });
+    const video = parserMarked(p, 'video', { 'data-category': 'social' });
+    await p.settle();
+    expect(p.blocking.held()).toEqual([]);
+    p.document.dispatchEvent(new p.window.Event('DOMContentLoaded'));
+    expect(p.blocking.held().map((h) => h.element)).toEqual([video]);
+  });
 });
 
 describe('failures inside the guards', () => {
