@@ -302,12 +302,21 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // Only while the document parses: after that every insertion goes through the methods above, and
   // an observer would cost every insertion of the page for nothing.
   const parserScript = (el: Element) => el.localName === 'script';
-  // A marked <video>/<audio> takes its URLs from <source> children the parser may not have inserted
-  // yet: the records come at the end of the parser's task, and a network chunk (or the parser's
-  // time slice) can end between the two tags. Released then, it would find no source, and a source
-  // inserted later is not looked at again (HTML § "the resource selection algorithm" waits for a
-  // source element, and this one has no src yet). It is queued once the parser has moved past it:
-  // a node follows it or one of its ancestors, or the document is parsed.
+  // Elements the parser may not be done with are queued once it has moved past them (a node
+  // follows them or one of their ancestors, or the document is parsed):
+  // - A marked <video>/<audio> takes its URLs from <source> children the parser may not have
+  //   inserted yet: the records come at the end of the parser's task, and a network chunk (or the
+  //   parser's time slice) can end between the two tags. Released then, it would find no source,
+  //   and a source inserted later is not looked at again (HTML § "the resource selection
+  //   algorithm" waits for a source element, and this one has no src yet).
+  // - An iframe: Chromium delivers our records *inside* the insertion of one that starts at
+  //   about:blank (no src, as a marked one), where its new frame commits about:blank synchronously
+  //   (HTMLFrameOwnerElement::LoadOrRedirectSubframe, crbug.com/778318) and performs a microtask
+  //   checkpoint before that commit has replaced the frame's initial document. A src set there (a
+  //   release, when the app is already running) starts no navigation: no request, the frame stays
+  //   about:blank (CDP reports no navigation requested for it). HTML has the insertion end with
+  //   "process the iframe attributes" (the iframe load event steps for about:blank); once the
+  //   parser has inserted anything after the frame, that is over, and a src set starts a navigation.
   let parsing = true;
   let unfinished: Element[] = [];
   const parserWithin = (el: Element) => {
@@ -323,7 +332,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
         for (let i = 0; i < added.length; i++) if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
       }
       for (const el of hold) {
-        if (/^(video|audio)$/.test(el.localName) && parserWithin(el)) unfinished.push(el);
+        if (/^(video|audio|iframe)$/.test(el.localName) && parserWithin(el)) unfinished.push(el);
         else q._hold(el);
       }
     } catch (error) {

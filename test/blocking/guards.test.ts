@@ -479,6 +479,20 @@ describe('the document observer', () => {
     return el;
   };
 
+  it('queues a marked frame once the parser is past it (Chromium delivers records inside its insertion)', async () => {
+    const p = open({ loading: true, policy: grant('social') });
+    const marked = { 'data-category': 'social', 'data-src': YOUTUBE };
+    const first = parserMarked(p, 'iframe', marked);
+    const second = parserMarked(p, 'iframe', marked);
+    await p.settle();
+    // The first has a node after it: its insertion is over. The parser may still be inserting the second.
+    expect(first.getAttribute('src')).toBe(YOUTUBE);
+    expect(second.hasAttribute('src')).toBe(false);
+    p.document.body.append('\n');
+    await p.settle();
+    expect(second.getAttribute('src')).toBe(YOUTUBE);
+  });
+
   it('queues a marked <video> once the parser is past it, so its later <source> is released with it', async () => {
     const p = open({ loading: true, policy: grant('social') });
     const video = parserMarked(p, 'video', { 'data-category': 'social' });
