@@ -14,8 +14,8 @@
  */
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
+import { AFTER_APP, APP_STARTED, answerAfterApp } from '../_util/after-app';
 import { SITE_HOST, withPage, type PageEnv } from '../_util/chromium';
 
 const RELOADS = 20;
@@ -62,20 +62,6 @@ const EMBEDS = `
 
 const page = (body: string) => `${HEAD}<body><h1>Magazine</h1>${body}<p id="end">end</p></body></html>`;
 const afterApp = (body: string) => page(APP_STARTED + `<script src="${AFTER_APP}"></script>` + body);
-
-/**
- * A first-party script the parser waits for, answered once the app has started (the page notes
- * it: `APP_STARTED`), so that what follows it is released by the document observer.
- */
-const AFTER_APP = '/site/after-app.js';
-const APP_STARTED = '<script>ConsentGate.onChange(function () { window.__appStarted = true; });</script>';
-async function answerAfterApp(p: Page): Promise<void> {
-  await p.route(`**${AFTER_APP}`, async (route) => {
-    const until = Date.now() + 10_000;
-    while (!(await p.evaluate(() => window.__appStarted === true).catch(() => false)) && Date.now() < until) await new Promise((r) => setTimeout(r, 20));
-    await route.fulfill({ status: 200, contentType: 'text/javascript', body: 'window.__afterApp = window.__appStarted;' });
-  });
-}
 
 /** Which of `kinds` were requested (once the page has loaded, at most `ms` later). */
 async function requested(env: PageEnv, kinds: Record<string, string>, ms = 4000): Promise<string[]> {
@@ -168,9 +154,3 @@ describe('a marked <video> whose <source> comes in a later network chunk', () =>
   }, 60_000);
 });
 
-declare global {
-  interface Window {
-    __afterApp?: boolean;
-    __appStarted?: boolean;
-  }
-}
