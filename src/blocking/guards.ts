@@ -15,7 +15,8 @@
  *   `<template>` (no fetch, no script runs there), gated URLs rewritten, and the rewritten markup
  *   handed to the native method. Markup whose URL attributes are all allowed (the common case,
  *   checked first without parsing) passes as it came. Scripts from `document.write` and
- *   `createContextualFragment` do run, so theirs are held too (as `text/plain`).
+ *   `createContextualFragment` do run, so theirs are held too (as `text/plain`). A script the
+ *   releaser ran has its `document.write` go to the releaser (document-write.ts), not the page.
  * - Requests without elements: `fetch` resolves with an empty 204 response; `XMLHttpRequest`
  *   opens `data:,` instead and sends no body (no request leaves; the site sees a normal completed
  *   request: status 200, empty response); `navigator.sendBeacon` returns false ("not queued").
@@ -267,12 +268,19 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // Declarative shadow roots come alive here: the rewrite also looks into nested templates.
   for (const proto of [E, w.ShadowRoot?.prototype]) patch(proto, 'setHTMLUnsafe', markup(0, false, self));
   patch(w.Range?.prototype, 'createContextualFragment', markup(0, true, (_, fragment) => fragment));
-  // The parser inserts what document.write wrote: the observer below queues it.
+  // The parser inserts what document.write wrote: the observer below queues it. A script the
+  // releaser ran (a released tag, or one it wrote) is not the parser's: the native write would
+  // replace the page. Its writes go to the releaser, which puts them where it stands.
   for (const name of ['write', 'writeln']) {
     patch(Object.getPrototypeOf(doc), name, (native) => {
       const write = markup(0, true, () => null)(native);
       return function (this: Document, ...parts: unknown[]) {
-        return write.call(this, parts.join(''));
+        const html = parts.join('');
+        const script = this === doc && doc.currentScript;
+        if (script && q._done.has(script) && q._releaser?.write) {
+          return q._releaser.write(script as HTMLScriptElement, name === 'writeln' ? html + '\n' : html, natives, q._done);
+        }
+        return write.call(this, html);
       };
     });
   }

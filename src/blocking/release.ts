@@ -1,15 +1,16 @@
 /**
  * The release side of the blocking layer: giving held elements their URLs back, the ordered
- * release chain of scripts, and what ran on this page (`released()`, for reload-on-withdraw).
+ * release chain of scripts (and where their `document.write` goes: document-write.ts), and what
+ * ran on this page (`released()`, for reload-on-withdraw).
  * None of it runs before the app has set the visitor's policy, so none of it is in the boot
  * (`dist/consentgate.js`): the app hands it to the boot's handle (`attachRelease`), and
  * `installBlocking` (npm build, tests) attaches it itself. Until then what the policy allows stays
  * held (fail closed); it goes at the first re-evaluation after `attachRelease`.
  */
+import { createScriptRunner, recreateScript, type ScriptRunner } from './document-write';
 import { blockingFailed, HELD, isMarked, releasesByRecreating, URL_ATTRIBUTES, type Natives, type Verdict } from './markup-gate';
 
-/** How long a released external script may take before the next one is released anyway. */
-export const SCRIPT_TIMEOUT = 5000;
+export { SCRIPT_TIMEOUT } from './document-write';
 
 /** Attributes of a marked script that are not copied to the released one. */
 const BLOCKING_ATTRIBUTE = /^(type|data-(cg(-.*)?|category|service|name|type|src))$/;
@@ -21,6 +22,11 @@ const BLOCKING_ATTRIBUTE = /^(type|data-(cg(-.*)?|category|service|name|type|src
 export interface Releaser {
   /** Releases one held element: at once, or after the scripts released before it when it is a script. */
   release(el: Element, natives: Natives, created: WeakSet<Element>): void;
+  /**
+   * Takes what a script the releaser ran (a released one, or one it wrote) passes to
+   * `document.write`: it goes where that script stands (document-write.ts).
+   */
+  write(script: HTMLScriptElement, markup: string, natives: Natives, created: WeakSet<Element>): void;
   /** Notes verdicts as having run (released or let through). */
   ran(verdicts: readonly Verdict[]): void;
   /** Categories and services released or let through on this page since it was attached. */
@@ -31,17 +37,26 @@ export interface Releaser {
 export function createReleaser(): Releaser {
   const ran = new Map<string, Verdict>();
   let chain: Promise<unknown> = Promise.resolve();
+  let runner: ScriptRunner | undefined;
+  const runnerOf = (natives: Natives, created: WeakSet<Element>) => (runner ??= createScriptRunner(natives, created));
   return {
     release(el, natives, created) {
       const run = () => {
         try {
-          return releaseHeld(el, natives, created);
+          return releaseHeld(el, natives, runnerOf(natives, created));
         } catch (error) {
           blockingFailed(error);
         }
       };
       if (el.localName === 'script') chain = chain.then(run);
       else run();
+    },
+    write(script, markup, natives, created) {
+      try {
+        runnerOf(natives, created).write(script, markup);
+      } catch (error) {
+        blockingFailed(error);
+      }
     },
     ran(verdicts) {
       for (const v of verdicts) ran.set(v.category + ' ' + v.service, { category: v.category, service: v.service });
@@ -54,35 +69,21 @@ const attr = (el: Element, name: string) => el.getAttribute(name);
 
 /**
  * releaseHeld: gives a held element its URLs back, natively. A `text/plain` script is replaced by
- * a new one (added to `created` before it connects); when that one is external and not `async`,
- * returns a promise of its load (or error, or `SCRIPT_TIMEOUT`): the next script waits for it.
+ * a new one, which `runner` runs; when that one is external and not `async`, returns a promise of
+ * its load (or error, or `SCRIPT_TIMEOUT`) and of what it wrote being in place: the next script
+ * waits for it.
  */
-export function releaseHeld(el: Element, natives: Natives, created: WeakSet<Element>): Promise<unknown> | undefined {
+export function releaseHeld(el: Element, natives: Natives, runner: ScriptRunner): Promise<unknown> | undefined {
   const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, value);
   const marked = isMarked(el);
   if (releasesByRecreating(el)) {
     const old = el as HTMLScriptElement;
-    const script = old.ownerDocument.createElement('script');
-    for (const { name, value } of Array.from(old.attributes)) if (!BLOCKING_ATTRIBUTE.test(name)) set(script, name, value);
+    const script = recreateScript(old, natives, BLOCKING_ATTRIBUTE);
     const type = attr(old, marked ? 'data-type' : HELD + '-type');
     if (type) set(script, 'type', type);
     const src = (marked && attr(old, 'data-src')) || attr(old, 'src');
     if (src) set(script, 'src', src);
-    script.text = old.text;
-    // The `nonce` content attribute reads '' once CSP has seen it (HTML § nonce hiding): copy the property.
-    if (old.nonce) script.nonce = old.nonce;
-    created.add(script);
-    // Listening before it connects: a browser fires load later, but nothing promises that.
-    const loaded =
-      src && !script.hasAttribute('async')
-        ? new Promise((done) => {
-            script.addEventListener('load', done);
-            script.addEventListener('error', done);
-            setTimeout(done, SCRIPT_TIMEOUT);
-          })
-        : undefined;
-    natives._replaceChild.call(old.parentNode!, script, old);
-    return loaded;
+    return runner.run(script, old);
   }
   const prefix = marked ? 'data-' : HELD + '-';
   const restore = () => {
