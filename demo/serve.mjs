@@ -3,9 +3,10 @@
  * from dist/ at /dist/, and the SPA at /spa/ (every extensionless /spa/... path answers with the
  * SPA's index.html, so client-side routes survive a reload).
  *
- * Third-party tags (Google, Meta, LinkedIn, YouTube, X) are the vendors' real URLs: the browser
- * asks for them itself once the visitor allows them. Offline they simply fail to load; the
- * console (the config sets `debug: true`) and the SPA's panel show what ConsentGate held and let go.
+ * Third-party tags (Google, Meta, LinkedIn, Microsoft, YouTube, Vimeo, X) are the vendors' real
+ * URLs: the browser asks for them itself once the visitor allows them. Offline they simply fail to
+ * load; the console (the config sets `debug: true`) and the SPA's panel show what ConsentGate held
+ * and let go.
  *
  * Proof of consent: the reference collector (server/) answers under /collector/ on the same origin
  * (`receipts.endpoint` is "/collector/receipts"), storing receipts in a SQLite file

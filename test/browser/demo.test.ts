@@ -57,15 +57,45 @@ describe('demo site (script tag + demo/consentgate.config.json)', () => {
     });
   });
 
-  it('blog: the YouTube embed waits behind a placeholder; privacy: the cookie declaration lists the services\' cookies', async () => {
+  it('blog: the YouTube and Vimeo embeds wait behind placeholders, the document.write partner tag is held; privacy: the cookie declaration lists the services\' cookies', async () => {
     await withPage(async ({ page, requests }) => {
       await page.goto(url('/blog.html'));
       await page.locator('[data-consentgate-placeholder]').first().waitFor({ state: 'visible' });
-      expect(requests.filter((r) => /youtube|twitter/.test(r.host))).toEqual([]);
+      expect(await page.locator('[data-consentgate-placeholder]').evaluateAll((els) => els.map((el) => el.getAttribute('data-consentgate-placeholder')))).toEqual(['youtube', 'vimeo']);
+      await page.waitForTimeout(300);
+      expect(requests.map((r) => r.url)).toEqual([]);
+      expect(await page.locator('.partner-offer').count()).toBe(0);
       await page.goto(url('/privacy.html'));
       const table = page.locator('[data-consentgate-cookie-table] table').first();
       await table.waitFor();
       expect(await page.locator('[data-consentgate-cookie-table]').innerText()).toContain('_ga');
+    });
+  });
+});
+
+describe('demo blog after Accept, and for a returning visitor', () => {
+  it('the Vimeo player loads and the partner tag writes its offer and Microsoft UET\'s image in place, the page intact, on every visit', async () => {
+    await withPage(async ({ page, requests, recorder }) => {
+      await page.goto(url('/blog.html'));
+      await page.locator('[data-consentgate-accept-all]').click();
+      for (const visit of ['Accept', 'returning visit 1', 'returning visit 2']) {
+        if (visit !== 'Accept') {
+          requests.length = 0;
+          await page.reload();
+        }
+        await page.locator('.partner .partner-offer').waitFor();
+        const vimeo = (part: string) => requests.filter((r) => r.url.includes(part)).length;
+        await expect.poll(() => [vimeo('player.vimeo.com/video/76979871'), vimeo('player.vimeo.com/api/player.js'), vimeo('bat.bing.com/action/0')], { message: visit }).toEqual([1, 1, 1]);
+        // Written where the tag stands, inside its <aside>; the article and the footer are still there.
+        expect(await page.evaluate(() => Array.from(document.querySelector('.partner')!.children).map((el) => el.localName)), visit).toEqual(['script', 'p', 'img']);
+        expect(await page.evaluate(() => [document.querySelector('h1')?.textContent, !!document.querySelector('footer.site'), document.readyState]), visit).toEqual([
+          'Five small habits for better sleep',
+          true,
+          'complete',
+        ]);
+        await expect.poll(() => page.frames().some((f) => f.url().startsWith('https://player.vimeo.com/video/76979871')), { message: visit }).toBe(true);
+      }
+      expect(recorder.unanswered()).toEqual([]);
     });
   });
 });
