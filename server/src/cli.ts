@@ -3,7 +3,8 @@ import { dayRange } from './dates';
 import { csvHeader, csvRow } from './csv';
 import { describeDb, HELP, parseCli, UsageError, type CliConfig } from './config';
 import { createCollector } from './http';
-import { engineOf, openStore, type ReceiptStore } from './store';
+import { engineOf, openStore } from './open-store';
+import type { ReceiptStore } from './store';
 
 const say = (message: string) => console.error(`consentgate-collector: ${message}`);
 

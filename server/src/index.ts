@@ -1,6 +1,7 @@
 /** The collector as a library (tests, the load test, embedding): the CLI is `cli.ts`. */
 export { createCollector, type Collector, type HttpOptions } from './http';
-export { openStore, engineOf, type ReceiptStore, type StoredReceipt, type PutResult, type DayCount, type TimeRange, type Engine } from './store';
+export { openStore, engineOf } from './open-store';
+export { type ReceiptStore, type StoredReceipt, type PutResult, type DayCount, type TimeRange, type Engine } from './store';
 export { parseReceipt, canonicalJson, type ParsedReceipt, type ReceiptProblem } from './validate';
 export { migrations } from './migrations';
 export { dayRange } from './dates';

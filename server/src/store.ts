@@ -81,18 +81,3 @@ export async function* pages<Row extends { receipt: StoredReceipt; cursor: PageC
     after = rows[rows.length - 1]!.cursor;
   }
 }
-
-/** `postgres://` or `postgresql://` selects PostgreSQL; anything else is a SQLite file path. */
-export function engineOf(db: string): Engine {
-  return /^postgres(ql)?:\/\//i.test(db) ? 'postgres' : 'sqlite';
-}
-
-/** Opens (does not migrate) the store `db` names. The engines load lazily: a SQLite user never loads `pg`. */
-export async function openStore(db: string, options: { mustExist?: boolean } = {}): Promise<ReceiptStore> {
-  if (engineOf(db) === 'postgres') {
-    const { PostgresStore } = await import('./postgres-store');
-    return new PostgresStore(db);
-  }
-  const { SqliteStore } = await import('./sqlite-store');
-  return new SqliteStore(db, options);
-}

@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { describeDb, parseCli } from '../src/config';
-import { engineOf } from '../src/store';
+import { engineOf } from '../src/open-store';
 
 describe('parseCli', () => {
   it('serve is the default command; arguments win over the environment, which wins over defaults', () => {

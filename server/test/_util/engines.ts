@@ -5,7 +5,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import pg from 'pg';
 import { inject } from 'vitest';
-import { openStore, type Engine, type ReceiptStore } from '../../src/store';
+import { openStore } from '../../src/open-store';
+import type { Engine, ReceiptStore } from '../../src/store';
 
 /** A database of one engine, empty, for one suite; `sql` runs raw SQL beside the store (counts, tamper attempts). */
 export interface TestDatabase {
