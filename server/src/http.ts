@@ -243,7 +243,10 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
   }
 
   async function route(req: IncomingMessage, res: ServerResponse): Promise<void> {
-    const url = new URL(req.url ?? '/', 'http://collector.invalid');
+    // Node passes on any request target without spaces: `//[` or `http://x:99999/` is no URL.
+    const target = req.url ?? '/';
+    if (!URL.canParse(target, 'http://collector.invalid')) throw new HttpError(400, { error: `bad request target: ${target}` });
+    const url = new URL(target, 'http://collector.invalid');
     const path = url.pathname;
     const method = req.method ?? 'GET';
     const only = (allowed: string[]) => {
@@ -262,8 +265,17 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     if (!read) throw new HttpError(404, { error: `not found: ${path}` });
     only(['GET']);
     authorize(req);
+    // Decoded before the store is asked: a URIError here is the client's, not a storage failure.
+    let consentId = '';
+    if (read === 'lookup') {
+      try {
+        consentId = decodeURIComponent(path.slice('/receipts/'.length));
+      } catch {
+        throw new HttpError(400, { error: `bad percent-encoding in the path: ${path}` });
+      }
+    }
     try {
-      if (read === 'lookup') return await lookup(res, decodeURIComponent(path.slice('/receipts/'.length)));
+      if (read === 'lookup') return await lookup(res, consentId);
       if (read === 'export') return await exportRange(res, url.searchParams);
       const range = dayRange(url.searchParams.get('from'), url.searchParams.get('to'));
       if (typeof range === 'string') throw new HttpError(400, { error: range });

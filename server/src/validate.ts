@@ -46,6 +46,8 @@ export function parseReceipt(body: Buffer): ParsedReceipt {
       const time = receipt[field];
       if (typeof time === 'string' && !isRealTime(time)) problems.push({ path: field, message: 'expected a real date and time; this one does not exist' });
     }
+    // The pattern admits "https://[": the page is compared with the request's Origin as a parsed URL.
+    if (!URL.canParse(receipt.page)) problems.push({ path: 'page', message: 'expected a URL a browser could have sent; this one does not parse' });
   }
   if (problems.length) return { ok: false, error: 'invalid receipt', problems };
   return { ok: true, receipt: value as ConsentReceipt, canonical: canonicalJson(value) };

@@ -1,5 +1,5 @@
 import { request } from 'node:http';
-import type { AddressInfo } from 'node:net';
+import { connect, type AddressInfo } from 'node:net';
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from 'vitest';
 import { receiptKey } from '../../src/receipts/receipt';
 import type { ConsentReceipt } from '../../src/types';
@@ -125,6 +125,25 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
     it('a receipt naming a page of another site than its Origin: 400 (forged)', async () => {
       const forged = makeReceipt({}, { page: 'https://other-clinic.example/pricing' });
       await expectError(await send(forged), 400, `page https://other-clinic.example/pricing is not on the sending origin ${SITE}`);
+    });
+
+    it('a page that is no URL, a bad percent-encoding, a request target that is no URL: 400, never 5xx', async () => {
+      const receipt = makeReceipt();
+      const body = await expectError(await send({ ...receipt, page: 'https://[' }), 400, 'invalid receipt');
+      expect(body.problems).toEqual([{ path: 'page', message: 'expected a URL a browser could have sent; this one does not parse' }]);
+      await expectError(await read('/receipts/%E0%A4%A'), 400, 'bad percent-encoding in the path: /receipts/%E0%A4%A');
+      // What fetch would never send, written on the socket: a request target that is not a URL.
+      for (const target of ['//[', 'http://x:99999/']) {
+        const answer = await new Promise<string>((resolve, reject) => {
+          const socket = connect(Number(new URL(base).port), '127.0.0.1', () => socket.end(`GET ${target} HTTP/1.1\r\nHost: x\r\n\r\n`));
+          let text = '';
+          socket.on('data', (chunk) => (text += chunk));
+          socket.on('end', () => resolve(text));
+          socket.on('error', reject);
+        });
+        expect(answer.split('\r\n')[0], target).toBe('HTTP/1.1 400 Bad Request');
+        expect(JSON.parse(answer.slice(answer.indexOf('\r\n\r\n') + 4)).error).toBe(`bad request target: ${target}`);
+      }
     });
 
     it('wrong method: 405 with Allow', async () => {
