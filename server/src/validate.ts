@@ -20,6 +20,27 @@ function isRealTime(value: string): boolean {
 }
 
 /**
+ * A receipt nests 4 levels (receipt → signals → doNotTrack → categories). Anything deeper is no
+ * receipt, and is refused before canonicalJson's recursive walk: 16 KB of `[` nest 8,000 deep.
+ */
+const MAX_DEPTH = 8;
+
+/** Whether `value` holds containers more than `levels` deep; never recurses further than that. */
+function deeperThan(value: unknown, levels: number): boolean {
+  if (typeof value !== 'object' || value === null) return false;
+  if (levels === 0) return true;
+  return Object.values(value).some((item) => deeperThan(item, levels - 1));
+}
+
+function nestingProblems(value: unknown): ReceiptProblem[] {
+  const message = `nested deeper than a receipt can be (at most ${MAX_DEPTH} levels)`;
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return deeperThan(value, MAX_DEPTH) ? [{ path: '(root)', message }] : [];
+  return Object.entries(value)
+    .filter(([, item]) => deeperThan(item, MAX_DEPTH - 1))
+    .map(([key]) => ({ path: key, message }));
+}
+
+/**
  * A body as the collector receives it → a checked receipt, or the error the HTTP layer answers with.
  * The check is the SDK's own rule tree (`src/receipts/receipt-rules.ts`) through `checkAgainst`, so
  * the SDK, the JSON Schema and this server share one definition. A receipt is evidence: every
@@ -38,6 +59,8 @@ export function parseReceipt(body: Buffer): ParsedReceipt {
   } catch (error) {
     return { ok: false, error: `malformed JSON: ${(error as Error).message}` };
   }
+  const tooDeep = nestingProblems(value);
+  if (tooDeep.length) return { ok: false, error: 'invalid receipt', problems: tooDeep };
   // The config validator words an unknown key as a warning ("ignored"); in a receipt it is refused.
   const problems: ReceiptProblem[] = checkAgainst(value, receiptRules).map(({ path, message }) => ({ path, message: message.replace(/^unknown key, ignored/, 'unknown key') }));
   if (!problems.length) {

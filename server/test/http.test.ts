@@ -83,6 +83,17 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
       expect(impossible.problems).toEqual([{ path: 'decidedAt', message: 'expected a real date and time; this one does not exist' }]);
     });
 
+    it('keys only Object.prototype knows, and nesting no receipt has: 400, never 500', async () => {
+      const text = JSON.stringify(makeReceipt()).slice(0, -1);
+      const inherited = await expectError(await post(`${text},"constructor":{"name":"x"},"__proto__":{"admin":true}}`), 400, 'invalid receipt');
+      expect(inherited.problems).toEqual([
+        { path: 'constructor', message: 'unknown key' },
+        { path: '__proto__', message: 'unknown key' },
+      ]);
+      const deep = await expectError(await post(`${text},"constructor":${'['.repeat(7000)}${']'.repeat(7000)}}`), 400, 'invalid receipt');
+      expect(deep.problems).toEqual([{ path: 'constructor', message: 'nested deeper than a receipt can be (at most 8 levels)' }]);
+    });
+
     it('oversized body: 413, by Content-Length or while reading', async () => {
       const receipt = makeReceipt();
       const huge = JSON.stringify({ ...receipt, page: `${SITE}/${'a'.repeat(20_000)}` });

@@ -28,6 +28,39 @@ describe('parseReceipt', () => {
       ],
     });
   });
+
+  /** A receipt as the SDK builds it, with `extra` written into its JSON text before the last brace. */
+  const withText = (extra: string, receipt = makeReceipt()) => Buffer.from(JSON.stringify(receipt).slice(0, -1) + extra + '}');
+
+  it('checks own keys only: constructor, toString and __proto__ are unknown keys, at every level', () => {
+    const receipt = makeReceipt();
+    const text = JSON.stringify({ ...receipt, signals: { ...receipt.signals, doNotTrack: { ...receipt.signals.doNotTrack, toString: 'no' } } })
+      .replace('"categories":{', '"categories":{"__proto__":{"x":1},')
+      .replace('"signals":{', '"signals":{"constructor":{"prototype":1},');
+    const parsed = parseReceipt(Buffer.from(text.slice(0, -1) + ',"constructor":{},"toString":"x","__proto__":{"admin":true},"hasOwnProperty":1}'));
+    expect(parsed.ok).toBe(false);
+    expect(!parsed.ok && parsed.problems).toEqual(
+      expect.arrayContaining([
+        { path: 'constructor', message: 'unknown key' },
+        { path: 'toString', message: 'unknown key' },
+        { path: '__proto__', message: 'unknown key' },
+        { path: 'hasOwnProperty', message: 'unknown key' },
+        { path: 'signals.constructor', message: 'unknown key' },
+        { path: 'signals.doNotTrack.toString', message: 'unknown key' },
+        { path: 'categories.__proto__', message: 'unexpected key; expected ids mapped to true or false' },
+      ]),
+    );
+    expect(!parsed.ok && parsed.problems).toHaveLength(7);
+  });
+
+  it('refuses nesting deeper than a receipt has, whatever the key, without a stack overflow', () => {
+    // 7,000 levels fit in the 16 KB body: deep enough to overflow a recursive walk.
+    for (const deep of ['['.repeat(7000) + ']'.repeat(7000), '{"constructor":'.repeat(900) + '1' + '}'.repeat(900)]) {
+      const parsed = parseReceipt(withText(`,"constructor":${deep}`));
+      expect(parsed.ok).toBe(false);
+      expect(!parsed.ok && parsed.problems).toEqual([{ path: 'constructor', message: 'nested deeper than a receipt can be (at most 8 levels)' }]);
+    }
+  });
 });
 
 describe('canonicalJson', () => {

@@ -1,5 +1,5 @@
 import { idList } from '../config/config-rules';
-import { anyOf, bool, map, nul, num, obj, str } from '../config/rules';
+import { anyOf, bool, map, nul, num, obj, str, type Rule } from '../config/rules';
 import { CONSENT_ID, CONSENT_METHODS } from '../consent/record';
 
 /**
@@ -23,7 +23,28 @@ const signal = obj(
   { req: ['observed', 'honored', 'categories', 'reason'] },
 );
 
-export const receiptRules = obj(
+/**
+ * `checkAgainst` finds a key's rule as `props[key]`, and a receipt's sender picks the keys: in an
+ * ordinary object `constructor`, `toString` or `__proto__` would find Object.prototype's members
+ * and pass unchecked. The receipt's tree holds its props without a prototype, so they are unknown.
+ */
+function ownKeysOnly<R extends Rule>(rule: R): R {
+  switch (rule.k) {
+    case 'o': {
+      const props: Record<string, Rule> = Object.create(null);
+      for (const [key, sub] of Object.entries(rule.props)) props[key] = ownKeysOnly(sub);
+      return { ...rule, props, ...(rule.values && { values: ownKeysOnly(rule.values) }) };
+    }
+    case 'a':
+      return { ...rule, of: ownKeysOnly(rule.of) };
+    case 'u':
+      return { ...rule, of: rule.of.map(ownKeysOnly) };
+    default:
+      return rule;
+  }
+}
+
+export const receiptRules = ownKeysOnly(obj(
   {
     v: num(1, 1, true),
     consentId: str({ re: CONSENT_ID, x: 'a UUID v4 in lower case' }),
@@ -46,7 +67,7 @@ export const receiptRules = obj(
     req: ['v', 'consentId', 'seq', 'decision', 'method', 'decidedAt', 'givenAt', 'policyVersion', 'mode', 'categories', 'services', 'signals', 'page', 'language', 'sdkVersion'],
     x: 'a receipt object',
   },
-);
+));
 
 /** Descriptions for the receipt's JSON Schema, by path. */
 export const receiptDocs: Record<string, string> = {
