@@ -12,11 +12,28 @@ export type ParsedReceipt = { ok: true; receipt: ConsentReceipt; canonical: stri
 
 const utf8 = new TextDecoder('utf-8', { fatal: true });
 
-/** The receipt's times must be real instants, not only well-formed: "2026-02-30T…" passes the pattern. */
+/**
+ * The receipt's times must be real instants, not only well-formed: "2026-02-30T…" passes the
+ * pattern, and so does year 0, which JavaScript reads as 1 BC and PostgreSQL refuses.
+ */
 const TIME_FIELDS = ['decidedAt', 'givenAt', 'withdrawnAt'] as const;
 function isRealTime(value: string): boolean {
   const date = new Date(value);
-  return !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.slice(0, 19);
+  return !value.startsWith('0000') && !Number.isNaN(date.getTime()) && date.toISOString().slice(0, 19) === value.slice(0, 19);
+}
+
+/**
+ * Text no database stores as sent: PostgreSQL refuses NUL in text, and an unpaired surrogate
+ * becomes U+FFFD on its way to UTF-8 in either engine, so a column would differ from the receipt.
+ */
+const UNSTORABLE = /\u0000|[\ud800-\udbff](?![\udc00-\udfff])|(?<![\ud800-\udbff])[\udc00-\udfff]/;
+
+/** Every string in a receipt that passed the rules (so at most 4 levels deep), by path. */
+function textProblems(value: unknown, path: string, out: ReceiptProblem[]): void {
+  if (typeof value === 'string') {
+    if (UNSTORABLE.test(value)) out.push({ path, message: 'expected text without NUL (\\u0000) or unpaired surrogates: no database stores it as sent' });
+  } else if (Array.isArray(value)) value.forEach((item, i) => textProblems(item, `${path}[${i}]`, out));
+  else if (value && typeof value === 'object') for (const [key, item] of Object.entries(value)) textProblems(item, path ? `${path}.${key}` : key, out);
 }
 
 /**
@@ -71,6 +88,7 @@ export function parseReceipt(body: Buffer): ParsedReceipt {
     }
     // The pattern admits "https://[": the page is compared with the request's Origin as a parsed URL.
     if (!URL.canParse(receipt.page)) problems.push({ path: 'page', message: 'expected a URL a browser could have sent; this one does not parse' });
+    textProblems(receipt, '', problems);
   }
   if (problems.length) return { ok: false, error: 'invalid receipt', problems };
   return { ok: true, receipt: value as ConsentReceipt, canonical: canonicalJson(value) };

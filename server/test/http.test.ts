@@ -94,6 +94,37 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
       expect(deep.problems).toEqual([{ path: 'constructor', message: 'nested deeper than a receipt can be (at most 8 levels)' }]);
     });
 
+    it('text or times PostgreSQL refuses (NUL, an unpaired surrogate, year 0): 400 on either engine, not 503', async () => {
+      const receipt = makeReceipt();
+      const cases: Array<[Record<string, unknown>, string, string]> = [
+        [{ policyVersion: '2024\u000006' }, 'policyVersion', 'expected text without NUL (\\u0000) or unpaired surrogates: no database stores it as sent'],
+        [{ signals: { ...receipt.signals, doNotTrack: { ...receipt.signals.doNotTrack, reason: 'no\u0000' } } }, 'signals.doNotTrack.reason', 'expected text without NUL (\\u0000) or unpaired surrogates: no database stores it as sent'],
+        [{ policyVersion: 'v\ud800' }, 'policyVersion', 'expected text without NUL (\\u0000) or unpaired surrogates: no database stores it as sent'],
+        [{ decidedAt: '0000-01-01T00:00:00.000Z' }, 'decidedAt', 'expected a real date and time; this one does not exist'],
+      ];
+      for (const [change, path, message] of cases) {
+        const body = await expectError(await send({ ...receipt, ...change }), 400, 'invalid receipt');
+        expect(body.problems, path).toEqual([{ path, message }]);
+      }
+    });
+
+    it('at 50 poison receipts a second among 1,000 good ones, every good one is stored (no 503)', async () => {
+      const statuses = { good: new Map<number, number>(), poison: new Map<number, number>() };
+      const tally = (map: Map<number, number>, status: number) => map.set(status, (map.get(status) ?? 0) + 1);
+      const requests: Promise<void>[] = [];
+      // One second: every 20 ms, 20 good receipts and one poison (alternately a NUL and year 0).
+      for (let tick = 0; tick < 50; tick++) {
+        for (let i = 0; i < 20; i++) requests.push(send(makeReceipt()).then((r) => void tally(statuses.good, r.status)));
+        const poison = tick % 2 ? { policyVersion: 'v\u0000' } : { decidedAt: '0000-01-01T00:00:00.000Z' };
+        requests.push(send({ ...makeReceipt(), ...poison }).then((r) => void tally(statuses.poison, r.status)));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      await Promise.all(requests);
+      expect(Object.fromEntries(statuses.good)).toEqual({ 201: 1000 });
+      expect(Object.fromEntries(statuses.poison)).toEqual({ 400: 50 });
+      before += 1000;
+    });
+
     it('oversized body: 413, by Content-Length or while reading', async () => {
       const receipt = makeReceipt();
       const huge = JSON.stringify({ ...receipt, page: `${SITE}/${'a'.repeat(20_000)}` });
