@@ -22,6 +22,9 @@ const COLUMNS = `id, decided_at, origin, received_at, receipt`;
 const BATCH = 256;
 const BATCHES = 4;
 
+/** SQLSTATE classes 22 (data exception) and 23 (integrity constraint): one row's values are refused. */
+const isDataError = (error: unknown): boolean => /^2[23]/.test(String((error as { code?: unknown } | null)?.code ?? ''));
+
 interface Pending {
   entry: NewReceipt;
   resolve: (result: PutResult) => void;
@@ -96,15 +99,27 @@ export class PostgresStore implements ReceiptStore {
 
   private dispatch(): void {
     while (this.running < this.batches && this.waiting.length) {
-      const batch = this.waiting.splice(0, BATCH);
+      const group = this.waiting.splice(0, BATCH);
       this.running++;
-      this.putBatch(batch.map((b) => b.entry)).then(
-        (results) => batch.forEach((b, i) => b.resolve(results[i]!)),
-        (error: unknown) => batch.forEach((b) => b.reject(error)),
-      ).finally(() => {
+      void this.putGroup(group).finally(() => {
         this.running--;
         this.dispatch();
       });
+    }
+  }
+
+  /**
+   * One INSERT for the group. When PostgreSQL refuses the data of a receipt (what validation let
+   * through), the whole statement fails: each receipt then goes again alone, so only that one
+   * fails and the others are stored. Any other failure (the database is down) fails them all.
+   */
+  private async putGroup(group: Pending[]): Promise<void> {
+    try {
+      const results = await this.putBatch(group.map((p) => p.entry));
+      group.forEach((p, i) => p.resolve(results[i]!));
+    } catch (error) {
+      if (group.length === 1 || !isDataError(error)) return group.forEach((p) => p.reject(error));
+      for (const one of group) await this.putGroup([one]);
     }
   }
 

@@ -153,6 +153,33 @@ describe('postgres batches', () => {
   });
 });
 
+describe('postgres poison receipts', () => {
+  it('a receipt PostgreSQL refuses fails alone: the rest of its INSERT group is stored', async () => {
+    const database = await testDatabase('postgres');
+    const store = new PostgresStore(database.db);
+    try {
+      await store.migrate();
+      // Past the collector's validation (the store is asked directly): what would still break a group.
+      const poison = (i: number) => entry({ ...makeReceipt(), ...(i % 2 ? { policyVersion: 'v\u0000' } : { decidedAt: '0000-01-01T00:00:00.000Z' }) });
+      const good: Promise<string>[] = [];
+      const bad: Promise<string>[] = [];
+      const outcome = (put: Promise<unknown>) => put.then(() => 'stored', (error: { code?: string }) => `failed ${error.code}`);
+      // 1,000 good and 50 poison receipts a second, for a second.
+      for (let tick = 0; tick < 50; tick++) {
+        for (let i = 0; i < 20; i++) good.push(outcome(store.put(entry(makeReceipt()))));
+        bad.push(outcome(store.put(poison(tick))));
+        await new Promise((resolve) => setTimeout(resolve, 20));
+      }
+      expect(new Set(await Promise.all(good))).toEqual(new Set(['stored']));
+      expect(new Set(await Promise.all(bad))).toEqual(new Set(['failed 22021', 'failed 22008']));
+      expect(await database.count()).toBe(1000);
+    } finally {
+      await store.close();
+      await database.dispose();
+    }
+  });
+});
+
 describe('postgres migrations', () => {
   it('two collectors starting at once against one database both succeed, each migration applied once', async () => {
     const database = await testDatabase('postgres');
