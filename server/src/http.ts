@@ -4,6 +4,7 @@ import { CONSENT_ID } from '../../src/consent/record';
 import { receiptKey } from '../../src/receipts/receipt';
 import { csvHeader, csvRow } from './csv';
 import { dayRange } from './dates';
+import { limitedLog } from './log';
 import type { ReceiptStore, StoredReceipt } from './store';
 import { parseReceipt } from './validate';
 
@@ -14,7 +15,7 @@ export interface HttpOptions {
   readToken?: string | null;
   /** Largest receipt body accepted, in bytes. @default 16384 */
   maxBody?: number;
-  /** Where to report storage failures. @default console.error */
+  /** Where to report storage failures (at most one line a minute per kind, see log.ts). @default console.error */
   log?: (message: string) => void;
 }
 
@@ -120,7 +121,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
   const origins = new Set(options.origins);
   const maxBody = options.maxBody ?? 16_384;
   const readToken = options.readToken || null;
-  const log = options.log ?? ((message: string) => console.error(`[consentgate-collector] ${message}`));
+  const log = limitedLog(options.log ?? ((message: string) => console.error(`[consentgate-collector] ${message}`)));
   let closing = false;
 
   /** CORS for the configured site origins only; a foreign origin gets no Allow-Origin. */
@@ -168,7 +169,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     try {
       result = await store.put({ receipt: parsed.receipt, canonical: parsed.canonical, origin, receivedAt: new Date().toISOString() });
     } catch (error) {
-      log(`storing ${key} failed: ${(error as Error).message}`);
+      log('storing failed', `storing ${key} failed: ${(error as Error).message}`);
       throw new HttpError(503, { error: 'storage unavailable: retry later' }, { ...headers, 'Retry-After': '5' });
     }
     const status = STATUS_OF[result.status];
@@ -237,7 +238,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
       res.end(format === 'csv' ? '' : first ? ']\n' : '\n]\n');
     } catch (error) {
       // Headers are gone: cut the chunked transfer so the client sees a truncated file, not a complete one.
-      log(`export failed midway: ${(error as Error).message}`);
+      log('export failed', `export failed midway: ${(error as Error).message}`);
       res.destroy(error as Error);
     }
   }
@@ -282,7 +283,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
       send(res, 200, await store.stats(range));
     } catch (error) {
       if (error instanceof HttpError) throw error;
-      log(`${read} failed: ${(error as Error).message}`);
+      log(`${read} failed`, `${read} failed: ${(error as Error).message}`);
       throw new HttpError(503, { error: 'storage unavailable: retry later' }, { 'Retry-After': '5' });
     }
   }
@@ -292,7 +293,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     route(req, res).catch((error: unknown) => {
       if (res.headersSent) return void res.destroy();
       const known = error instanceof HttpError ? error : null;
-      if (!known) log(`unexpected error on ${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
+      if (!known) log('unexpected error', `unexpected error on ${req.method} ${req.url}: ${(error as Error)?.stack ?? error}`);
       // A refused request whose body was not read: close the connection rather than read the rest.
       if (hasBody(req)) res.setHeader('Connection', 'close');
       send(res, known?.status ?? 500, known?.body ?? { error: 'internal error' }, known?.headers);
@@ -314,6 +315,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
         server.close(() => {
           clearInterval(idle);
           clearTimeout(force);
+          log.flush();
           resolve();
         });
         server.closeIdleConnections();

@@ -397,6 +397,33 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
   });
 });
 
+describe('collector over HTTP when writes fail', () => {
+  const post = (base: string) => fetch(`${base}/receipts`, { method: 'POST', body: JSON.stringify(makeReceipt()), headers: { Origin: SITE, 'Content-Type': 'text/plain' } });
+
+  it('a full disk: one log line, then how many more were left out, not one line per receipt', async () => {
+    const database = await testDatabase('sqlite');
+    const store = await database.open();
+    await store.migrate();
+    const failing: ReceiptStore = Object.assign(Object.create(store), { put: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')) });
+    const logged: string[] = [];
+    const collector = createCollector(failing, { origins: [SITE], log: (m) => logged.push(m) });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+    try {
+      const statuses = await Promise.all(Array.from({ length: 50 }, () => post(base).then((r) => r.status)));
+      expect(new Set(statuses)).toEqual(new Set([503]));
+      expect(logged).toHaveLength(1);
+      expect(logged[0]).toMatch(/^storing .+#2 failed: SQLITE_FULL: database or disk is full$/);
+    } finally {
+      await collector.close(100);
+      await database.dispose();
+    }
+    // Closing says what it left out.
+    expect(logged).toHaveLength(2);
+    expect(logged[1]).toMatch(/^storing failed 49 more times in the last \d+ s; the last: storing .+#2 failed: SQLITE_FULL: database or disk is full$/);
+  });
+});
+
 describe('collector over HTTP when the database fails', () => {
   it('answers 503 with Retry-After (the SDK keeps the receipt and retries), and /health says so', async () => {
     const database = await testDatabase('sqlite');
