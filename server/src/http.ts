@@ -4,6 +4,7 @@ import { CONSENT_ID } from '../../src/consent/record';
 import { receiptKey } from '../../src/receipts/receipt';
 import { csvHeader, csvRow } from './csv';
 import { dayRange } from './dates';
+import { healthCheck } from './health';
 import { limitedLog } from './log';
 import type { ReceiptStore, StoredReceipt } from './store';
 import { parseReceipt } from './validate';
@@ -122,6 +123,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
   const maxBody = options.maxBody ?? 16_384;
   const readToken = options.readToken || null;
   const log = limitedLog(options.log ?? ((message: string) => console.error(`[consentgate-collector] ${message}`)));
+  const health = healthCheck(store, { log });
   let closing = false;
 
   /** CORS for the configured site origins only; a foreign origin gets no Allow-Origin. */
@@ -169,9 +171,11 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     try {
       result = await store.put({ receipt: parsed.receipt, canonical: parsed.canonical, origin, receivedAt: new Date().toISOString() });
     } catch (error) {
+      health.stored(false);
       log('storing failed', `storing ${key} failed: ${(error as Error).message}`);
       throw new HttpError(503, { error: 'storage unavailable: retry later' }, { ...headers, 'Retry-After': '5' });
     }
+    health.stored(true);
     const status = STATUS_OF[result.status];
     send(
       res,
@@ -259,8 +263,8 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     }
     if (path === '/health') {
       only(['GET']);
-      const ok = await store.ping();
-      return send(res, ok ? 200 : 503, { ok, engine: store.engine });
+      const problem = await health.problem();
+      return send(res, problem ? 503 : 200, problem ? { ok: false, engine: store.engine, error: problem } : { ok: true, engine: store.engine });
     }
     const read = path.startsWith('/receipts/') ? 'lookup' : path === '/export' ? 'export' : path === '/stats' ? 'stats' : null;
     if (!read) throw new HttpError(404, { error: `not found: ${path}` });

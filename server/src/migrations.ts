@@ -62,6 +62,14 @@ export const migrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION receipts_append_only();
     `,
   },
+  {
+    version: 2,
+    name: 'health probe',
+    // One row, rewritten by GET /health: a committed write, because SELECT 1 still answers while a
+    // full disk or a read-only database refuses every receipt. Not evidence, so not append-only.
+    sqlite: `CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at TEXT NOT NULL);`,
+    postgres: `CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at TIMESTAMPTZ NOT NULL);`,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `schema_migrations`;

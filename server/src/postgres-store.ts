@@ -208,13 +208,11 @@ export class PostgresStore implements ReceiptStore {
     return Number(result.rows[0]!.n);
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      await this.pool.query('SELECT 1');
-      return true;
-    } catch {
-      return false;
-    }
+  async probe(): Promise<void> {
+    await this.pool.query({
+      name: 'cg_probe',
+      text: `INSERT INTO health_probe (id, written_at) VALUES (1, now()) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`,
+    });
   }
 
   async close(): Promise<void> {

@@ -36,6 +36,7 @@ function prepareStatements(db: Database.Database) {
        WHERE decided_at >= ? AND decided_at < ? GROUP BY day, decision ORDER BY day, decision`,
     ),
     count: db.prepare(`SELECT count(*) FROM receipts`).pluck(),
+    probe: db.prepare(`INSERT INTO health_probe (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`),
   };
 }
 
@@ -148,13 +149,8 @@ export class SqliteStore implements ReceiptStore {
     return this.sql.count.get() as number;
   }
 
-  async ping(): Promise<boolean> {
-    try {
-      this.db.prepare('SELECT 1').get();
-      return true;
-    } catch {
-      return false;
-    }
+  async probe(): Promise<void> {
+    this.sql.probe.run(new Date().toISOString());
   }
 
   async close(): Promise<void> {

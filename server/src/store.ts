@@ -53,8 +53,8 @@ export interface ReceiptStore {
   stats(range: TimeRange): Promise<DayCount[]>;
   /** Number of receipts stored (tests, the load test). */
   count(): Promise<number>;
-  /** Whether the database answers (GET /health). */
-  ping(): Promise<boolean>;
+  /** Commits a write to a one-row table (GET /health); rejects with why the database refused it. */
+  probe(): Promise<void>;
   close(): Promise<void>;
 }
 

@@ -422,6 +422,50 @@ describe('collector over HTTP when writes fail', () => {
     expect(logged).toHaveLength(2);
     expect(logged[1]).toMatch(/^storing failed 49 more times in the last \d+ s; the last: storing .+#2 failed: SQLITE_FULL: database or disk is full$/);
   });
+
+  it.each(ENGINES)('/health is 503 while receipts fail to store although the database answers (%s)', async (engine) => {
+    const database = await testDatabase(engine);
+    const store = await database.open();
+    await store.migrate();
+    // Real failing writes: the receipts table refuses inserts, as a full disk would; SELECT 1 still answers.
+    await database.sql(
+      engine === 'sqlite'
+        ? `CREATE TRIGGER disk_full BEFORE INSERT ON receipts BEGIN SELECT RAISE(ABORT, 'database or disk is full'); END`
+        : `CREATE FUNCTION disk_full() RETURNS trigger LANGUAGE plpgsql AS $$ BEGIN RAISE EXCEPTION 'could not extend file: No space left on device'; END $$;
+           CREATE TRIGGER disk_full BEFORE INSERT ON receipts FOR EACH ROW EXECUTE FUNCTION disk_full()`,
+    );
+    const collector = createCollector(store, { origins: [SITE], log: () => undefined });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+    try {
+      expect((await post(base)).status).toBe(503);
+      const health = await fetch(`${base}/health`);
+      expect(health.status).toBe(503);
+      expect(await health.json()).toEqual({ ok: false, engine, error: 'receipts are failing to store' });
+    } finally {
+      await collector.close(100);
+      await database.dispose();
+    }
+  });
+
+  it('/health is 503 when the database takes no write, before any receipt fails (PostgreSQL read-only)', async () => {
+    const database = await testDatabase('postgres');
+    const name = new URL(database.db).pathname.slice(1);
+    await (await database.open()).migrate();
+    await database.sql(`ALTER DATABASE ${name} SET default_transaction_read_only = on`);
+    const store = await database.open();
+    const collector = createCollector(store, { origins: [SITE], log: () => undefined });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+    try {
+      const health = await fetch(`${base}/health`);
+      expect(await health.json()).toEqual({ ok: false, engine: 'postgres', error: 'the database refused a write' });
+      expect(health.status).toBe(503);
+    } finally {
+      await collector.close(100);
+      await database.dispose();
+    }
+  });
 });
 
 describe('collector over HTTP when the database fails', () => {
@@ -432,7 +476,7 @@ describe('collector over HTTP when the database fails', () => {
     // The real store, with its writes failing as a full disk or a lost PostgreSQL connection would.
     const failing: ReceiptStore = Object.assign(Object.create(store), {
       put: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')),
-      ping: async () => false,
+      probe: () => Promise.reject(new Error('SQLITE_FULL: database or disk is full')),
     });
     const logged: string[] = [];
     const collector = createCollector(failing, { origins: [SITE], log: (m) => logged.push(m) });
@@ -448,7 +492,7 @@ describe('collector over HTTP when the database fails', () => {
       expect(logged).toEqual([`storing ${receiptKey(receipt)} failed: SQLITE_FULL: database or disk is full`]);
       const health = await fetch(`${base}/health`);
       expect(health.status).toBe(503);
-      expect(await health.json()).toEqual({ ok: false, engine: 'sqlite' });
+      expect(await health.json()).toEqual({ ok: false, engine: 'sqlite', error: 'receipts are failing to store' });
       expect(await database.count()).toBe(0);
     } finally {
       await collector.close(100);

@@ -122,8 +122,10 @@ describe.each(ENGINES)('%s store', (engine) => {
     expect(await database.sql('SELECT consent_id, seq, decision, receipt FROM receipts ORDER BY id')).toEqual(before);
   });
 
-  it('answers ping and counts', async () => {
-    expect(await store.ping()).toBe(true);
+  it('takes a write probe, and counts', async () => {
+    await store.probe();
+    await store.probe();
+    expect(await database.sql('SELECT count(*) AS n FROM health_probe')).toEqual([{ n: engine === 'sqlite' ? 1 : '1' }]);
     expect(await store.count()).toBe(await database.count());
   });
 });
