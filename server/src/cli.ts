@@ -103,7 +103,7 @@ async function run(config: CliConfig): Promise<void> {
         let first = true;
         await out(config.format === 'csv' ? csvHeader() : '[');
         for await (const row of store.range(range)) {
-          await out(config.format === 'csv' ? csvRow(row) : (first ? '\n' : ',\n') + JSON.stringify({ receivedAt: row.receivedAt, origin: row.origin, receipt: row.receipt }));
+          await out(config.format === 'csv' ? csvRow(row) : (first ? '\n' : ',\n') + JSON.stringify({ receivedAt: row.receivedAt, origin: row.origin, conflict: row.conflict, receipt: row.receipt }));
           first = false;
         }
         if (config.format === 'json') await out(first ? ']\n' : '\n]\n');

@@ -5,7 +5,7 @@ import type { StoredReceipt } from './store';
  * with a comma, quote, CR or LF in double quotes, quotes doubled).
  */
 
-/** Columns of the export: the receipt's fields a reviewer filters on, then the server's, then the whole receipt. */
+/** Columns of the export: the receipt's fields a reviewer filters on, then the server's, and whether the row is a conflict. */
 export const CSV_COLUMNS = [
   'consent_id',
   'seq',
@@ -27,6 +27,7 @@ export const CSV_COLUMNS = [
   'sdk_version',
   'origin',
   'received_at',
+  'conflict',
 ] as const;
 
 /**
@@ -46,7 +47,7 @@ export const csvLine = (cells: readonly unknown[]): string => cells.map(csvCell)
 
 export const csvHeader = (): string => csvLine(CSV_COLUMNS);
 
-export function csvRow({ receipt: r, origin, receivedAt }: StoredReceipt): string {
+export function csvRow({ receipt: r, origin, receivedAt, conflict }: StoredReceipt): string {
   const { doNotTrack: dnt, globalPrivacyControl: gpc } = r.signals;
   return csvLine([
     r.consentId,
@@ -69,5 +70,6 @@ export function csvRow({ receipt: r, origin, receivedAt }: StoredReceipt): strin
     r.sdkVersion,
     origin,
     receivedAt,
+    conflict,
   ]);
 }

@@ -22,12 +22,14 @@ export interface HttpOptions {
 
 /**
  * The acknowledgement contract with the SDK's queue (src/receipts/queue.ts):
- *   2xx and 409 → acknowledged, removed from the queue;
- *   400, 413, 415 → permanent, dropped (resending the same bytes cannot succeed);
+ *   2xx → stored (now or before), removed from the queue;
+ *   400, 409, 413, 415 → refused for good, dropped (resending the same bytes cannot succeed);
  *   anything else (403, 429, 5xx, network error, timeout) → kept and retried later.
  * So a storage failure must answer 503 (retry), never 400, and a malformed request never 5xx.
+ * A receipt whose key holds another content is kept as a conflict and answered 202: the SDK may
+ * forget it, it is stored. (This collector never answers 409.)
  */
-const STATUS_OF = { stored: 201, duplicate: 200, conflict: 409 } as const;
+const STATUS_OF = { stored: 201, duplicate: 200, conflict: 202 } as const;
 
 const JSON_TYPE = 'application/json';
 const ACCEPTED_TYPES = ['text/plain', 'application/json'];
@@ -181,7 +183,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
       res,
       status,
       result.status === 'conflict'
-        ? { status: 'conflict', key, error: 'a different receipt is already stored under this consent ID and seq; receipts are append-only' }
+        ? { status: 'conflict', key, note: 'another receipt is stored under this consent ID and seq: this one is kept beside it, marked as a conflict' }
         : { status: result.status, key },
       headers,
     );
@@ -208,7 +210,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     if (!sameSecret(match[1]!, readToken)) throw new HttpError(401, { error: 'wrong read token' }, challenge);
   }
 
-  const entry = ({ receipt, origin, receivedAt }: StoredReceipt) => ({ receivedAt, origin, receipt });
+  const entry = ({ receipt, origin, receivedAt, conflict }: StoredReceipt) => ({ receivedAt, origin, conflict, receipt });
 
   async function lookup(res: ServerResponse, consentId: string): Promise<void> {
     if (!CONSENT_ID.test(consentId)) throw new HttpError(400, { error: `expected a consent ID (UUID v4, lower case), got "${consentId}"` });

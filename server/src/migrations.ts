@@ -70,6 +70,55 @@ export const migrations: readonly Migration[] = [
     sqlite: `CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at TEXT NOT NULL);`,
     postgres: `CREATE TABLE health_probe (id INTEGER PRIMARY KEY CHECK (id = 1), written_at TIMESTAMPTZ NOT NULL);`,
   },
+  {
+    version: 3,
+    name: 'receipt conflicts, append-only',
+    // A receipt whose key (consent_id, seq) holds another content: kept, not refused, because the
+    // first to claim a key may be a forgery and the visitor's own receipt (a withdrawal) must not be
+    // lost. Once per content: `digest` is the SHA-256 of the canonical JSON (resends add no row).
+    sqlite: `
+      CREATE TABLE receipt_conflicts (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        consent_id TEXT NOT NULL,
+        seq INTEGER NOT NULL,
+        decided_at TEXT NOT NULL,
+        decision TEXT NOT NULL,
+        method TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        received_at TEXT NOT NULL,
+        receipt TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        UNIQUE (consent_id, seq, digest)
+      );
+      CREATE INDEX receipt_conflicts_decided_at ON receipt_conflicts (decided_at, id);
+      CREATE TRIGGER receipt_conflicts_no_update BEFORE UPDATE ON receipt_conflicts
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: UPDATE refused'); END;
+      CREATE TRIGGER receipt_conflicts_no_delete BEFORE DELETE ON receipt_conflicts
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: DELETE refused'); END;
+    `,
+    postgres: `
+      CREATE TABLE receipt_conflicts (
+        id BIGSERIAL PRIMARY KEY,
+        consent_id UUID NOT NULL,
+        seq INTEGER NOT NULL,
+        decided_at TIMESTAMPTZ NOT NULL,
+        decision TEXT NOT NULL,
+        method TEXT NOT NULL,
+        policy_version TEXT NOT NULL,
+        origin TEXT NOT NULL,
+        received_at TIMESTAMPTZ NOT NULL,
+        receipt TEXT NOT NULL,
+        digest TEXT NOT NULL,
+        UNIQUE (consent_id, seq, digest)
+      );
+      CREATE INDEX receipt_conflicts_decided_at ON receipt_conflicts (decided_at, id);
+      CREATE TRIGGER receipt_conflicts_no_update_delete BEFORE UPDATE OR DELETE ON receipt_conflicts
+        FOR EACH ROW EXECUTE FUNCTION receipts_append_only();
+      CREATE TRIGGER receipt_conflicts_no_truncate BEFORE TRUNCATE ON receipt_conflicts
+        FOR EACH STATEMENT EXECUTE FUNCTION receipts_append_only();
+    `,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `schema_migrations`;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrations } from './migrations';
-import { pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
+import { byDecidedAt, digestOf, pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
 import { normalizedTime } from './validate';
 
 interface Row {
@@ -9,14 +9,29 @@ interface Row {
   origin: string;
   received_at: Date;
   receipt: string;
+  conflict: boolean;
 }
 
-const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt), origin: row.origin, receivedAt: row.received_at.toISOString() });
+const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt), origin: row.origin, receivedAt: row.received_at.toISOString(), conflict: row.conflict });
 
 /** One key for every collector of any database on the server: migrations are rare and quick. ('CGmi') */
 const MIGRATION_LOCK = 0x43476d69;
 
 const COLUMNS = `id, decided_at, origin, received_at, receipt`;
+
+/** The columns both tables copy from a receipt, as the arrays `unnest($1 … $9)` takes. */
+const ROW_TYPES = `$1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[]`;
+const rowArrays = (entries: NewReceipt[]): unknown[][] => [
+  entries.map((e) => e.receipt.consentId),
+  entries.map((e) => e.receipt.seq),
+  entries.map((e) => normalizedTime(e.receipt.decidedAt)),
+  entries.map((e) => e.receipt.decision),
+  entries.map((e) => e.receipt.method),
+  entries.map((e) => e.receipt.policyVersion),
+  entries.map((e) => e.origin),
+  entries.map((e) => e.receivedAt),
+  entries.map((e) => e.canonical),
+];
 
 /** Most receipts in one INSERT, and most INSERTs at once (of the pool's connections). */
 const BATCH = 256;
@@ -124,24 +139,13 @@ export class PostgresStore implements ReceiptStore {
   }
 
   private async putBatch(entries: NewReceipt[]): Promise<PutResult[]> {
-    const column = <T>(get: (e: NewReceipt) => T) => entries.map(get);
     const inserted = await this.pool.query<{ consent_id: string; seq: number; receipt: string }>({
       name: 'cg_insert_batch',
       text: `INSERT INTO receipts (consent_id, seq, decided_at, decision, method, policy_version, origin, received_at, receipt)
-             SELECT * FROM unnest($1::uuid[], $2::int[], $3::timestamptz[], $4::text[], $5::text[], $6::text[], $7::text[], $8::timestamptz[], $9::text[])
+             SELECT * FROM unnest(${ROW_TYPES})
              ON CONFLICT (consent_id, seq) DO NOTHING
              RETURNING consent_id, seq, receipt`,
-      values: [
-        column((e) => e.receipt.consentId),
-        column((e) => e.receipt.seq),
-        column((e) => normalizedTime(e.receipt.decidedAt)),
-        column((e) => e.receipt.decision),
-        column((e) => e.receipt.method),
-        column((e) => e.receipt.policyVersion),
-        column((e) => e.origin),
-        column((e) => e.receivedAt),
-        column((e) => e.canonical),
-      ],
+      values: rowArrays(entries),
     });
     const key = (consentId: string, seq: number) => `${consentId}#${seq}`;
     // What this statement inserted, by key; for the rest, what the key already held.
@@ -158,7 +162,7 @@ export class PostgresStore implements ReceiptStore {
     }
     // The same key twice in one batch: one row went in; the entry with its content is the one stored.
     const claimed = new Set<string>();
-    return entries.map((e): PutResult => {
+    const results = entries.map((e): PutResult => {
       const k = key(e.receipt.consentId, e.receipt.seq);
       const now = insertedNow.get(k);
       if (now !== undefined && now === e.canonical && !claimed.has(k)) {
@@ -169,28 +173,48 @@ export class PostgresStore implements ReceiptStore {
       if (stored === undefined) throw new Error(`receipt ${k} neither inserted nor found`);
       return stored === e.canonical ? { status: 'duplicate' } : { status: 'conflict', stored };
     });
+    const conflicts = entries.filter((_, i) => results[i]!.status === 'conflict');
+    if (conflicts.length)
+      await this.pool.query({
+        name: 'cg_insert_conflicts',
+        text: `INSERT INTO receipt_conflicts (consent_id, seq, decided_at, decision, method, policy_version, origin, received_at, receipt, digest)
+               SELECT * FROM unnest(${ROW_TYPES}, $10::text[])
+               ON CONFLICT (consent_id, seq, digest) DO NOTHING`,
+        values: [...rowArrays(conflicts), conflicts.map((e) => digestOf(e.canonical))],
+      });
+    return results;
   }
 
   async lookup(consentId: string): Promise<StoredReceipt[]> {
-    const result = await this.pool.query<Row>({ name: 'cg_lookup', text: `SELECT ${COLUMNS} FROM receipts WHERE consent_id = $1 ORDER BY seq`, values: [consentId] });
+    const result = await this.pool.query<Row>({
+      name: 'cg_lookup',
+      text: `SELECT ${COLUMNS}, false AS conflict, seq FROM receipts WHERE consent_id = $1
+             UNION ALL
+             SELECT ${COLUMNS}, true AS conflict, seq FROM receipt_conflicts WHERE consent_id = $1
+             ORDER BY seq, conflict, id`,
+      values: [consentId],
+    });
     return result.rows.map(toStored);
   }
 
   range(range: TimeRange, pageSize = 500): AsyncIterable<StoredReceipt> {
-    return pages(async (after: PageCursor | null, limit: number) => {
-      const result = after
-        ? await this.pool.query<Row>({
-            name: 'cg_next_page',
-            text: `SELECT ${COLUMNS} FROM receipts WHERE decided_at < $1 AND (decided_at, id) > ($2::timestamptz, $3::bigint) ORDER BY decided_at, id LIMIT $4`,
-            values: [range.until, after.decidedAt, after.id, limit],
-          })
-        : await this.pool.query<Row>({
-            name: 'cg_first_page',
-            text: `SELECT ${COLUMNS} FROM receipts WHERE decided_at >= $1 AND decided_at < $2 ORDER BY decided_at, id LIMIT $3`,
-            values: [range.from, range.until, limit],
-          });
-      return result.rows.map((row) => ({ receipt: toStored(row), cursor: { decidedAt: row.decided_at.toISOString(), id: Number(row.id) } }));
-    }, pageSize);
+    const of = (table: 'receipts' | 'receipt_conflicts') =>
+      pages(async (after: PageCursor | null, limit: number) => {
+        const columns = `${COLUMNS}, ${table === 'receipts' ? 'false' : 'true'} AS conflict`;
+        const result = after
+          ? await this.pool.query<Row>({
+              name: `cg_next_page_${table}`,
+              text: `SELECT ${columns} FROM ${table} WHERE decided_at < $1 AND (decided_at, id) > ($2::timestamptz, $3::bigint) ORDER BY decided_at, id LIMIT $4`,
+              values: [range.until, after.decidedAt, after.id, limit],
+            })
+          : await this.pool.query<Row>({
+              name: `cg_first_page_${table}`,
+              text: `SELECT ${columns} FROM ${table} WHERE decided_at >= $1 AND decided_at < $2 ORDER BY decided_at, id LIMIT $3`,
+              values: [range.from, range.until, limit],
+            });
+        return result.rows.map((row) => ({ receipt: toStored(row), cursor: { decidedAt: row.decided_at.toISOString(), id: Number(row.id) } }));
+      }, pageSize);
+    return byDecidedAt(of('receipts'), of('receipt_conflicts'));
   }
 
   async stats(range: TimeRange): Promise<DayCount[]> {

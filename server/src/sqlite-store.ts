@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { migrations } from './migrations';
-import { pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
+import { byDecidedAt, digestOf, pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
 import { normalizedTime } from './validate';
 
 interface Row {
@@ -10,9 +10,19 @@ interface Row {
   origin: string;
   received_at: string;
   receipt: string;
+  conflict: 0 | 1;
 }
 
-const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt), origin: row.origin, receivedAt: row.received_at });
+const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt), origin: row.origin, receivedAt: row.received_at, conflict: row.conflict === 1 });
+
+/** Keyset pages of one table (receipts: conflict 0; receipt_conflicts: 1). */
+function pageStatements(db: Database.Database, table: 'receipts' | 'receipt_conflicts') {
+  const columns = `id, decided_at, origin, received_at, receipt, ${table === 'receipts' ? 0 : 1} AS conflict`;
+  return {
+    first: db.prepare(`SELECT ${columns} FROM ${table} WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id LIMIT ?`),
+    next: db.prepare(`SELECT ${columns} FROM ${table} WHERE decided_at < ? AND (decided_at, id) > (?, ?) ORDER BY decided_at, id LIMIT ?`),
+  };
+}
 
 function prepareStatements(db: Database.Database) {
   return {
@@ -21,16 +31,20 @@ function prepareStatements(db: Database.Database) {
        VALUES (@consentId, @seq, @decidedAt, @decision, @method, @policyVersion, @origin, @receivedAt, @receipt)
        ON CONFLICT (consent_id, seq) DO NOTHING`,
     ),
+    insertConflict: db.prepare(
+      `INSERT INTO receipt_conflicts (consent_id, seq, decided_at, decision, method, policy_version, origin, received_at, receipt, digest)
+       VALUES (@consentId, @seq, @decidedAt, @decision, @method, @policyVersion, @origin, @receivedAt, @receipt, @digest)
+       ON CONFLICT (consent_id, seq, digest) DO NOTHING`,
+    ),
     existing: db.prepare(`SELECT receipt FROM receipts WHERE consent_id = ? AND seq = ?`).pluck(),
-    lookup: db.prepare(`SELECT id, decided_at, origin, received_at, receipt FROM receipts WHERE consent_id = ? ORDER BY seq`),
-    firstPage: db.prepare(
-      `SELECT id, decided_at, origin, received_at, receipt FROM receipts
-       WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id LIMIT ?`,
+    lookup: db.prepare(
+      `SELECT id, decided_at, origin, received_at, receipt, 0 AS conflict, seq FROM receipts WHERE consent_id = ?
+       UNION ALL
+       SELECT id, decided_at, origin, received_at, receipt, 1 AS conflict, seq FROM receipt_conflicts WHERE consent_id = ?
+       ORDER BY seq, conflict, id`,
     ),
-    nextPage: db.prepare(
-      `SELECT id, decided_at, origin, received_at, receipt FROM receipts
-       WHERE decided_at < ? AND (decided_at, id) > (?, ?) ORDER BY decided_at, id LIMIT ?`,
-    ),
+    receiptPages: pageStatements(db, 'receipts'),
+    conflictPages: pageStatements(db, 'receipt_conflicts'),
     stats: db.prepare(
       `SELECT substr(decided_at, 1, 10) AS day, decision, count(*) AS count FROM receipts
        WHERE decided_at >= ? AND decided_at < ? GROUP BY day, decision ORDER BY day, decision`,
@@ -114,7 +128,7 @@ export class SqliteStore implements ReceiptStore {
   /** Inside the batch's transaction: a second receipt with the same key sees the first one's row. */
   private putOne(entry: NewReceipt): PutResult {
     const { receipt } = entry;
-    const result = this.sql.insert.run({
+    const row = {
       consentId: receipt.consentId,
       seq: receipt.seq,
       decidedAt: normalizedTime(receipt.decidedAt),
@@ -124,21 +138,25 @@ export class SqliteStore implements ReceiptStore {
       origin: entry.origin,
       receivedAt: entry.receivedAt,
       receipt: entry.canonical,
-    });
-    if (result.changes === 1) return { status: 'stored' };
+    };
+    if (this.sql.insert.run(row).changes === 1) return { status: 'stored' };
     const stored = this.sql.existing.get(receipt.consentId, receipt.seq) as string;
-    return stored === entry.canonical ? { status: 'duplicate' } : { status: 'conflict', stored };
+    if (stored === entry.canonical) return { status: 'duplicate' };
+    this.sql.insertConflict.run({ ...row, digest: digestOf(entry.canonical) });
+    return { status: 'conflict', stored };
   }
 
   async lookup(consentId: string): Promise<StoredReceipt[]> {
-    return (this.sql.lookup.all(consentId) as Row[]).map(toStored);
+    return (this.sql.lookup.all(consentId, consentId) as Row[]).map(toStored);
   }
 
   range(range: TimeRange, pageSize = 500): AsyncIterable<StoredReceipt> {
-    return pages(async (after: PageCursor | null, limit: number) => {
-      const rows = (after ? this.sql.nextPage.all(range.until, after.decidedAt, after.id, limit) : this.sql.firstPage.all(range.from, range.until, limit)) as Row[];
-      return rows.map((row) => ({ receipt: toStored(row), cursor: { decidedAt: row.decided_at, id: row.id } }));
-    }, pageSize);
+    const of = (table: ReturnType<typeof pageStatements>) =>
+      pages(async (after: PageCursor | null, limit: number) => {
+        const rows = (after ? table.next.all(range.until, after.decidedAt, after.id, limit) : table.first.all(range.from, range.until, limit)) as Row[];
+        return rows.map((row) => ({ receipt: toStored(row), cursor: { decidedAt: row.decided_at, id: row.id } }));
+      }, pageSize);
+    return byDecidedAt(of(this.sql.receiptPages), of(this.sql.conflictPages));
   }
 
   async stats(range: TimeRange): Promise<DayCount[]> {

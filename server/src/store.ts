@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import type { ConsentReceipt, ReceiptDecision } from '../../src/types';
 
 export type Engine = 'sqlite' | 'postgres';
@@ -17,9 +18,14 @@ export interface StoredReceipt {
   receipt: ConsentReceipt;
   origin: string;
   receivedAt: string;
+  /** Kept beside the receipt its key holds: another sender claimed this consent ID and seq first, or this one is the forgery. */
+  conflict: boolean;
 }
 
-/** `stored`: new. `duplicate`: the same receipt was stored before. `conflict`: its key holds another content. */
+/**
+ * `stored`: new. `duplicate`: the same receipt was stored before. `conflict`: its key holds another
+ * content (`stored`), and this one is kept beside it as a conflict (now, or when it was sent before).
+ */
 export type PutResult = { status: 'stored' } | { status: 'duplicate' } | { status: 'conflict'; stored: string };
 
 export interface DayCount {
@@ -38,20 +44,21 @@ export interface TimeRange {
 /**
  * Where receipts live. Append-only: there is no update and no delete, and the database refuses
  * both (triggers, see migrations.ts). Two engines: SQLite (a file, the default) and PostgreSQL.
+ * A second table keeps the conflicts: receipts whose key already held another content.
  */
 export interface ReceiptStore {
   readonly engine: Engine;
   /** Applies the migrations not yet applied; returns their versions (empty when up to date). */
   migrate(): Promise<number[]>;
-  /** Stores a receipt once per `consentId` + `seq`. */
+  /** Stores a receipt once per `consentId` + `seq`; another content under a taken key, once, as a conflict. */
   put(entry: NewReceipt): Promise<PutResult>;
-  /** Every receipt of one consent ID, by `seq`. */
+  /** Every receipt of one consent ID, by `seq`, each key's receipt before its conflicts. */
   lookup(consentId: string): Promise<StoredReceipt[]>;
-  /** Receipts decided in `range`, by `decidedAt`, one page at a time (never the whole range in memory). */
+  /** Receipts and conflicts decided in `range`, by `decidedAt`, one page at a time (never the whole range in memory). */
   range(range: TimeRange, pageSize?: number): AsyncIterable<StoredReceipt>;
-  /** Counts per UTC day of `decidedAt` and per decision. */
+  /** Counts of the receipts (not the conflicts) per UTC day of `decidedAt` and per decision. */
   stats(range: TimeRange): Promise<DayCount[]>;
-  /** Number of receipts stored (tests, the load test). */
+  /** Number of receipts stored, conflicts not counted (tests, the load test). */
   count(): Promise<number>;
   /** Commits a write to a one-row table (GET /health); rejects with why the database refused it. */
   probe(): Promise<void>;
@@ -81,3 +88,26 @@ export async function* pages<Row extends { receipt: StoredReceipt; cursor: PageC
     after = rows[rows.length - 1]!.cursor;
   }
 }
+
+/**
+ * The receipts and the conflicts of a range, two streams in `decidedAt` order, as one: at the
+ * same time a receipt comes before a conflict. Each table is paged on its own index.
+ */
+export async function* byDecidedAt(receipts: AsyncIterable<StoredReceipt>, conflicts: AsyncIterable<StoredReceipt>): AsyncIterable<StoredReceipt> {
+  const a = receipts[Symbol.asyncIterator]();
+  const b = conflicts[Symbol.asyncIterator]();
+  let [nextA, nextB] = await Promise.all([a.next(), b.next()]);
+  const time = (row: StoredReceipt) => Date.parse(row.receipt.decidedAt);
+  while (!nextA.done || !nextB.done) {
+    if (nextB.done || (!nextA.done && time(nextA.value) <= time(nextB.value))) {
+      yield nextA.value;
+      nextA = await a.next();
+    } else {
+      yield nextB.value;
+      nextB = await b.next();
+    }
+  }
+}
+
+/** What tells conflicts apart (the unique key with consent ID and seq): the SHA-256 of the canonical JSON. */
+export const digestOf = (canonical: string): string => createHash('sha256').update(canonical).digest('hex');

@@ -199,21 +199,6 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
       await expectError(response, 405, /^method POST not allowed on \/export/);
     });
 
-    it('a different receipt under a stored key: 409, the first one kept', async () => {
-      const receipt = makeReceipt();
-      expect((await send(receipt)).status).toBe(201);
-      before += 1;
-      const response = await send({ ...receipt, decision: 'reject-all', categories: { necessary: true, analytics: false, advertising: false } });
-      expect(response.status).toBe(409);
-      expect(await response.json()).toEqual({
-        status: 'conflict',
-        key: receiptKey(receipt),
-        error: 'a different receipt is already stored under this consent ID and seq; receipts are append-only',
-      });
-      const stored = await (await read(`/receipts/${receipt.consentId}`)).json();
-      expect(stored.receipts.map((r: { receipt: ConsentReceipt }) => r.receipt)).toEqual([receipt]);
-    });
-
     it('unknown paths: 404', async () => {
       await expectError(await fetch(`${base}/`), 404, 'not found: /');
     });
@@ -246,6 +231,44 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
     // No personal data beyond the receipt: no IP or user agent column.
     const columns = engine === 'sqlite' ? (await database.sql(`SELECT name FROM pragma_table_info('receipts')`)).map((c) => c.name) : (await database.sql(`SELECT column_name AS name FROM information_schema.columns WHERE table_name = 'receipts'`)).map((c) => c.name);
     expect([...columns].sort()).toEqual(['consent_id', 'decided_at', 'decision', 'id', 'method', 'origin', 'policy_version', 'receipt', 'received_at', 'seq']);
+  });
+
+  it('another sender claiming a seq first: the real receipt is kept beside it as a conflict (202), shown by lookup and export', async () => {
+    // The forgery takes seq 2 first; the visitor's real seq 2 is a withdrawal.
+    const first = makeReceipt({ seq: 1, updatedAt: '2023-04-05T10:00:00.000Z' });
+    const id = first.consentId;
+    const forged = makeReceipt({ id, seq: 2, updatedAt: '2023-04-05T11:00:00.000Z' }, { decision: 'accept-all', categories: { necessary: true, analytics: true, advertising: true } });
+    const withdrawal = makeReceipt({ id, seq: 2, updatedAt: '2023-04-05T11:00:00.000Z', withdrawnAt: '2023-04-05T11:00:00.000Z' }, { decision: 'withdraw', method: 'opt-out-link', categories: { necessary: true, analytics: false, advertising: false } });
+    expect((await send(first)).status).toBe(201);
+    expect((await send(forged)).status).toBe(201);
+    const before = await database.count();
+    const answer = await send(withdrawal);
+    expect(answer.status).toBe(202);
+    expect(await answer.json()).toEqual({
+      status: 'conflict',
+      key: receiptKey(withdrawal),
+      note: 'another receipt is stored under this consent ID and seq: this one is kept beside it, marked as a conflict',
+    });
+    // Sent again (the SDK's retry, a beacon): the same answer, still one conflict row.
+    expect((await send(withdrawal)).status).toBe(202);
+    expect(await database.count()).toBe(before);
+    expect(await database.sql(`SELECT count(*) AS n FROM receipt_conflicts WHERE consent_id = '${id}'`)).toEqual([{ n: engine === 'sqlite' ? 1 : '1' }]);
+
+    const lookup = await (await read(`/receipts/${id}`)).json();
+    expect(lookup.receipts.map((r: { conflict: boolean; receipt: ConsentReceipt }) => [r.conflict, r.receipt])).toEqual([
+      [false, first],
+      [false, forged],
+      [true, withdrawal],
+    ]);
+    const json = await (await read('/export?from=2023-04-05&to=2023-04-05&format=json')).json();
+    expect(json.map((r: { conflict: boolean; receipt: ConsentReceipt }) => [r.conflict, r.receipt.decision])).toEqual([
+      [false, first.decision],
+      [false, 'accept-all'],
+      [true, 'withdraw'],
+    ]);
+    const csv = (await (await read('/export?from=2023-04-05&to=2023-04-05')).text()).split('\r\n');
+    expect(csv[0]!.endsWith(',origin,received_at,conflict')).toBe(true);
+    expect(csv.slice(1, 4).map((line) => line.split(',').at(-1))).toEqual(['false', 'false', 'true']);
   });
 
   it('sends CORS headers to the configured origins only, and answers their preflight', async () => {
@@ -349,7 +372,7 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
         const lines = text.split('\r\n');
         expect(lines.pop()).toBe('');
         expect(lines[0]).toBe(
-          'consent_id,seq,decided_at,decision,method,policy_version,mode,given_at,withdrawn_at,categories,services,dnt_observed,dnt_honored,gpc_observed,gpc_honored,page,language,sdk_version,origin,received_at',
+          'consent_id,seq,decided_at,decision,method,policy_version,mode,given_at,withdrawn_at,categories,services,dnt_observed,dnt_honored,gpc_observed,gpc_honored,page,language,sdk_version,origin,received_at,conflict',
         );
         expect(lines).toHaveLength(6);
         expect(lines.slice(1).map((l) => l.split(',')[0])).toEqual(receipts.slice(0, 5).map((r) => r.consentId));

@@ -47,6 +47,24 @@ describe.each(ENGINES)('%s store', (engine) => {
     const [stored] = await store.lookup(receipt.consentId);
     expect(stored!.receipt).toEqual(receipt);
     expect(stored!.origin).toBe(SITE);
+    expect(stored!.conflict).toBe(false);
+  });
+
+  it('keeps a conflicting receipt beside the stored one, once per content', async () => {
+    const receipt = makeReceipt();
+    const other = { ...receipt, decision: 'withdraw' as const };
+    expect(await store.put(entry(receipt))).toEqual({ status: 'stored' });
+    expect(await store.put(entry(other))).toEqual({ status: 'conflict', stored: canonicalJson(receipt) });
+    expect(await store.put(entry(other))).toEqual({ status: 'conflict', stored: canonicalJson(receipt) });
+    expect((await store.put(entry({ ...receipt, decision: 'accept-all' }))).status).toBe('conflict');
+    const rows = await store.lookup(receipt.consentId);
+    expect(rows.map((r) => [r.conflict, r.receipt.decision])).toEqual([
+      [false, receipt.decision],
+      [true, 'withdraw'],
+      [true, 'accept-all'],
+    ]);
+    await expect(database.sql(`UPDATE receipt_conflicts SET decision = 'accept-all'`)).rejects.toThrow(/append-only/);
+    await expect(database.sql('DELETE FROM receipt_conflicts')).rejects.toThrow(/append-only/);
   });
 
   it('sorts out the same key sent several times at once (one SQLite batch, concurrent PostgreSQL inserts)', async () => {
