@@ -69,9 +69,11 @@ interface Stored {
 }
 
 const DAY = 864e5;
-const ACKED = (status: number) => (status >= 200 && status < 300) || status === 409;
-/** The collector refused the receipt itself: sending it again cannot help. */
-const REFUSED = (status: number) => status === 400 || status === 413 || status === 415;
+const ACKED = (status: number) => status >= 200 && status < 300;
+/** The collector refused the receipt itself: sending it again cannot help. (409: its key holds another receipt, and this one was not kept.) */
+const REFUSED = (status: number) => status === 400 || status === 409 || status === 413 || status === 415;
+/** Stored, but beside another receipt under its key (another sender claimed that seq first). */
+const CONFLICT = 202;
 
 function defaultSend(headers: Record<string, string>) {
   return async (url: string, body: string): Promise<number> => {
@@ -201,7 +203,7 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
       inFlight.delete(key);
     }
     if (ACKED(status)) {
-      if (status === 409) logWarning(`Receipt ${key}: the collector holds another (409)`);
+      if (status === CONFLICT) logWarning(`Receipt ${key}: the collector holds another under its key; this one is kept as a conflict (202)`);
       stats.acked++;
       remove(key);
       return true;

@@ -135,17 +135,17 @@ describe('receipt queue', () => {
     expect(queue.pending()).toEqual([]);
   });
 
-  it('a receipt the collector refuses (400, 413, 415) is dropped and reported; a conflict (409) counts as acknowledged', async () => {
+  it('a receipt the collector refuses (400, 409, 413, 415) is dropped and reported; one kept as a conflict (202) is acknowledged', async () => {
     const errors = vi.spyOn(console, 'error').mockImplementation(() => {});
     const warnings = vi.spyOn(console, 'warn').mockImplementation(() => {});
-    const answers = [400, 413, 415, 409];
+    const answers = [400, 413, 415, 409, 202];
     const { queue } = pageView(memoryStorage(), (r) => answers[r.seq - 1]!);
-    for (const seq of [1, 2, 3, 4]) queue.add(receipt(seq));
+    for (const seq of [1, 2, 3, 4, 5]) queue.add(receipt(seq));
     await queue.flush();
     expect(queue.pending()).toEqual([]);
-    expect(queue.stats()).toMatchObject({ sent: 4, acked: 1, dropped: 3 });
-    expect(errors.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/Receipt .*#1 refused \(HTTP 400\), dropped/);
-    expect(warnings.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/Receipt .*#4: the collector holds another \(409\)/);
+    expect(queue.stats()).toMatchObject({ sent: 5, acked: 1, dropped: 4 });
+    expect(errors.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/Receipt .*#1 refused \(HTTP 400\), dropped[\s\S]*Receipt .*#4 refused \(HTTP 409\), dropped/);
+    expect(warnings.mock.calls.map((c) => c.join(' ')).join('\n')).toMatch(/Receipt .*#5: the collector holds another under its key; this one is kept as a conflict \(202\)/);
   });
 
   it('page unload: what is unacknowledged goes by sendBeacon once, and the next page view confirms it', async () => {
