@@ -23,7 +23,13 @@ async function serve(config: CliConfig): Promise<void> {
     await store.close().catch(() => undefined);
     throw error;
   }
-  const collector = createCollector(store, { origins: config.origins, readToken: config.readToken, maxBody: config.maxBody });
+  const collector = createCollector(store, {
+    origins: config.origins,
+    readToken: config.readToken,
+    maxBody: config.maxBody,
+    rateLimits: config.rateLimits,
+    trustProxy: config.trustProxy,
+  });
   await new Promise<void>((resolve, reject) => {
     collector.server.once('error', reject);
     collector.server.listen(config.port, config.host, () => resolve());
@@ -33,6 +39,9 @@ async function serve(config: CliConfig): Promise<void> {
   // stdout, one line: scripts (and the tests) read the URL from it, port 0 included.
   console.log(`consentgate-collector listening on http://${host}:${port}`);
   say(`${describeDb(config.db)}; origins ${config.origins.join(', ')}; read side ${config.readToken ? 'on' : 'off (no --read-token)'}`);
+  const { perIp, perConsentId } = config.rateLimits;
+  const perMinute = (n: number) => (n ? `${n} a minute` : 'off');
+  say(`rate limits: ${perMinute(perIp)} per address, ${perMinute(perConsentId)} per consent ID; ${config.trustProxy ? `client address from X-Forwarded-For, ${config.trustProxy} proxy hop(s) trusted` : 'client address from the socket (--trust-proxy 0)'}`);
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

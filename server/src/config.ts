@@ -11,13 +11,27 @@ export interface CliConfig {
   origins: string[];
   readToken: string | null;
   maxBody: number;
+  /** Receipts a minute per client address and per consent ID; 0: no limit. */
+  rateLimits: { perIp: number; perConsentId: number };
+  /** How many proxies in front append to X-Forwarded-For (client-ip.ts); 0: none trusted. */
+  trustProxy: number;
   consentId?: string;
   from?: string;
   to?: string;
   format: 'csv' | 'json';
 }
 
-export const DEFAULT_DB = './consentgate-receipts.sqlite';
+/** The collector's defaults: the CLI's, and createCollector's for what it is not given. */
+export const DEFAULTS = {
+  db: './consentgate-receipts.sqlite',
+  maxBody: 16_384,
+  // A visitor makes a few receipts a page view; an office or a mobile carrier puts many visitors
+  // behind one address. A 429 costs a real visitor nothing: the SDK's queue retries later.
+  perIpPerMinute: 120,
+  perConsentIdPerMinute: 10,
+  trustProxy: 0,
+} as const;
+export const DEFAULT_DB = DEFAULTS.db;
 
 export const HELP = `consentgate-collector — stores ConsentGate consent receipts (append-only) and serves them to the privacy officer
 
@@ -38,7 +52,13 @@ Options (environment variable in brackets):
   --read-token T      enables GET /receipts/<id>, /export and /stats with
                       "Authorization: Bearer T" (CONSENTGATE_READ_TOKEN; prefer the variable:
                       arguments show in ps)
-  --max-body BYTES    largest receipt accepted (CONSENTGATE_MAX_BODY) [16384]
+  --max-body BYTES    largest receipt accepted (CONSENTGATE_MAX_BODY) [${DEFAULTS.maxBody}]
+  --rate-ip N         receipts a minute per client address (IPv6: per /64), then 429;
+                      0: no limit (CONSENTGATE_RATE_IP) [${DEFAULTS.perIpPerMinute}]
+  --rate-consent N    receipts a minute per consent ID, then 429; 0: no limit
+                      (CONSENTGATE_RATE_CONSENT) [${DEFAULTS.perConsentIdPerMinute}]
+  --trust-proxy N     the client address is the one the Nth proxy from here appended to
+                      X-Forwarded-For; 0 trusts no header (CONSENTGATE_TRUST_PROXY) [${DEFAULTS.trustProxy}]
   --from, --to        UTC days, inclusive (export, stats)
   --format csv|json   export format [csv]
   -h, --help          this text
@@ -83,6 +103,9 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         origin: { type: 'string', multiple: true },
         'read-token': { type: 'string' },
         'max-body': { type: 'string' },
+        'rate-ip': { type: 'string' },
+        'rate-consent': { type: 'string' },
+        'trust-proxy': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         format: { type: 'string' },
@@ -104,7 +127,12 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     db: values.db ?? env.CONSENTGATE_DB ?? DEFAULT_DB,
     origins: (values.origin ?? (env.CONSENTGATE_ORIGINS ?? '').split(',')).map((o) => o.trim()).filter(Boolean).map(checkOrigin),
     readToken: values['read-token'] ?? env.CONSENTGATE_READ_TOKEN ?? null,
-    maxBody: integer('max-body', values['max-body'] ?? env.CONSENTGATE_MAX_BODY ?? '16384', 256, 1_048_576),
+    maxBody: integer('max-body', values['max-body'] ?? env.CONSENTGATE_MAX_BODY ?? String(DEFAULTS.maxBody), 256, 1_048_576),
+    rateLimits: {
+      perIp: integer('rate-ip', values['rate-ip'] ?? env.CONSENTGATE_RATE_IP ?? String(DEFAULTS.perIpPerMinute), 0, 1_000_000),
+      perConsentId: integer('rate-consent', values['rate-consent'] ?? env.CONSENTGATE_RATE_CONSENT ?? String(DEFAULTS.perConsentIdPerMinute), 0, 1_000_000),
+    },
+    trustProxy: integer('trust-proxy', values['trust-proxy'] ?? env.CONSENTGATE_TRUST_PROXY ?? String(DEFAULTS.trustProxy), 0, 10),
     format: 'csv',
   };
   if (config.readToken === '') config.readToken = null;

@@ -2,10 +2,13 @@ import { createHash, timingSafeEqual } from 'node:crypto';
 import { createServer, type IncomingMessage, type OutgoingHttpHeaders, type Server, type ServerResponse } from 'node:http';
 import { CONSENT_ID } from '../../src/consent/record';
 import { receiptKey } from '../../src/receipts/receipt';
+import { clientAddress, rateKey } from './client-ip';
+import { DEFAULTS } from './config';
 import { csvHeader, csvRow } from './csv';
 import { dayRange } from './dates';
 import { healthCheck } from './health';
 import { limitedLog } from './log';
+import { rateLimiter } from './rate-limit';
 import type { ReceiptStore, StoredReceipt } from './store';
 import { parseReceipt } from './validate';
 
@@ -16,6 +19,13 @@ export interface HttpOptions {
   readToken?: string | null;
   /** Largest receipt body accepted, in bytes. @default 16384 */
   maxBody?: number;
+  /**
+   * Receipts a minute per client address (an IPv6 /64) and per consent ID; past them, 429 with
+   * Retry-After (the SDK retries later). 0: no limit. @default { perIp: 120, perConsentId: 10 }
+   */
+  rateLimits?: { perIp?: number; perConsentId?: number };
+  /** Proxies in front whose X-Forwarded-For hop is trusted (see client-ip.ts). @default 0 */
+  trustProxy?: number;
   /** Where to report storage failures (at most one line a minute per kind, see log.ts). @default console.error */
   log?: (message: string) => void;
 }
@@ -122,7 +132,11 @@ export interface Collector {
 /** The collector's HTTP side over a store. Listening is the caller's (`server.listen`). */
 export function createCollector(store: ReceiptStore, options: HttpOptions): Collector {
   const origins = new Set(options.origins);
-  const maxBody = options.maxBody ?? 16_384;
+  const maxBody = options.maxBody ?? DEFAULTS.maxBody;
+  const trustProxy = options.trustProxy ?? DEFAULTS.trustProxy;
+  const perIp = rateLimiter(options.rateLimits?.perIp ?? DEFAULTS.perIpPerMinute);
+  const perConsentId = rateLimiter(options.rateLimits?.perConsentId ?? DEFAULTS.perConsentIdPerMinute);
+  let proxyUntrusted = false;
   const readToken = options.readToken || null;
   const log = limitedLog(options.log ?? ((message: string) => console.error(`[consentgate-collector] ${message}`)));
   const health = healthCheck(store, { log });
@@ -146,9 +160,23 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     return origin;
   }
 
+  const tooMany = (what: string, seconds: number, headers: OutgoingHttpHeaders) =>
+    new HttpError(429, { error: `too many receipts ${what}: retry in ${seconds} s` }, { ...headers, 'Retry-After': String(seconds) });
+
+  /** Every POST from an address costs it a token, before its body is read. */
+  function limitAddress(req: IncomingMessage, headers: OutgoingHttpHeaders): void {
+    if (!trustProxy && !proxyUntrusted && req.headers['x-forwarded-for'] !== undefined) {
+      proxyUntrusted = true;
+      log('proxy', 'requests carry X-Forwarded-For but --trust-proxy is 0: if a proxy is in front, every client counts as its address for the rate limit');
+    }
+    const wait = perIp.take(rateKey(clientAddress(req, trustProxy)));
+    if (wait) throw tooMany('from this address', wait, headers);
+  }
+
   async function postReceipt(req: IncomingMessage, res: ServerResponse): Promise<void> {
     const { headers } = cors(req);
     const origin = checkOrigin(req);
+    limitAddress(req, headers);
     // sendBeacon with a string sends text/plain;charset=UTF-8 (no preflight); fetch may send JSON.
     const [type, ...params] = (req.headers['content-type'] ?? '').split(';').map((s) => s.trim().toLowerCase());
     if (!type || !ACCEPTED_TYPES.includes(type))
@@ -168,6 +196,9 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     // A browser sets Origin to the page that sends: a receipt naming a page of another site is forged.
     if (new URL(parsed.receipt.page).origin !== origin)
       throw new HttpError(400, { error: `page ${parsed.receipt.page} is not on the sending origin ${origin}` }, headers);
+    // Resends count too: a consent ID makes a few receipts a page view, not dozens.
+    const wait = perConsentId.take(parsed.receipt.consentId);
+    if (wait) throw tooMany('for this consent ID', wait, headers);
     const key = receiptKey(parsed.receipt);
     let result;
     try {

@@ -12,6 +12,12 @@ describe('parseCli', () => {
       origins: ['https://a.example'],
       readToken: null,
       maxBody: 16384,
+      rateLimits: { perIp: 120, perConsentId: 10 },
+      trustProxy: 0,
+    });
+    expect(parseCli(['--origin', 'https://a.example', '--rate-ip', '0', '--trust-proxy', '1'], { CONSENTGATE_RATE_CONSENT: '4' })).toMatchObject({
+      rateLimits: { perIp: 0, perConsentId: 4 },
+      trustProxy: 1,
     });
     const env = { CONSENTGATE_PORT: '9000', CONSENTGATE_DB: 'postgres://u@db/x', CONSENTGATE_ORIGINS: 'https://a.example, https://b.example:8443', CONSENTGATE_READ_TOKEN: 't' };
     expect(parseCli([], env)).toMatchObject({ port: 9000, db: 'postgres://u@db/x', origins: ['https://a.example', 'https://b.example:8443'], readToken: 't' });
@@ -25,6 +31,7 @@ describe('parseCli', () => {
     expect(() => parseCli(['--origin', 'https://a.example:443'], {})).toThrow(/expected an origin/);
     expect(() => parseCli(['--origin', 'https://a.example', '--port', 'http'], {})).toThrow('port: expected an integer from 0 to 65535, got "http"');
     expect(() => parseCli(['--origin', 'https://a.example', '--bogus'], {})).toThrow(/bogus/);
+    expect(() => parseCli(['--origin', 'https://a.example', '--trust-proxy', 'yes'], {})).toThrow('trust-proxy: expected an integer from 0 to 10, got "yes"');
     expect(() => parseCli(['export', '--from', '2026-01-01'], {})).toThrow('export: expected --from and --to (YYYY-MM-DD)');
     expect(() => parseCli(['lookup'], {})).toThrow('lookup: expected one consent ID');
     expect(() => parseCli(['deploy'], {})).toThrow(/unknown command "deploy"/);

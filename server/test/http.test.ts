@@ -22,7 +22,8 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
     database = await testDatabase(engine);
     store = await database.open();
     await store.migrate();
-    collector = createCollector(store, { origins: [SITE, OTHER_SITE], readToken: TOKEN, maxBody: 16_384, log: () => undefined });
+    // No rate limits here (every request comes from 127.0.0.1): their own tests are below.
+    collector = createCollector(store, { origins: [SITE, OTHER_SITE], readToken: TOKEN, maxBody: 16_384, rateLimits: { perIp: 0, perConsentId: 0 }, log: () => undefined });
     await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
     base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
   });
@@ -417,6 +418,58 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
         }
       });
     });
+  });
+});
+
+describe('collector over HTTP: rate limits', () => {
+  let database: TestDatabase;
+  let collector: Collector;
+  let base: string;
+  const logged: string[] = [];
+  beforeAll(async () => {
+    database = await testDatabase('sqlite');
+    const store = await database.open();
+    await store.migrate();
+    collector = createCollector(store, { origins: [SITE], rateLimits: { perIp: 5, perConsentId: 3 }, trustProxy: 1, log: (m) => logged.push(m) });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+  });
+  afterAll(async () => {
+    await collector?.close(100);
+    await database?.dispose();
+  });
+  /** As the trusted proxy would forward it: the client's address appended to X-Forwarded-For. */
+  const from = (client: string, receipt: ConsentReceipt = makeReceipt(), forged?: string) =>
+    fetch(`${base}/receipts`, {
+      method: 'POST',
+      body: JSON.stringify(receipt),
+      headers: { Origin: SITE, 'Content-Type': 'text/plain', 'X-Forwarded-For': forged ? `${forged}, ${client}` : client },
+    });
+
+  it('per client address: a flood gets 429 with Retry-After, other clients are not slowed', async () => {
+    const flood = [];
+    // What the flooding client writes into X-Forwarded-For itself changes nothing: the proxy's hop counts.
+    for (let i = 0; i < 8; i++) flood.push((await from('203.0.113.7', makeReceipt(), `198.51.100.${i}`)).status);
+    expect(flood).toEqual([201, 201, 201, 201, 201, 429, 429, 429]);
+    const refused = await from('203.0.113.7');
+    expect(refused.headers.get('retry-after')).toBe('12');
+    expect(refused.headers.get('access-control-allow-origin')).toBe(SITE);
+    expect(await refused.json()).toEqual({ error: 'too many receipts from this address: retry in 12 s' });
+    expect((await from('203.0.113.8')).status).toBe(201);
+    // IPv6: one /64 is one client.
+    const v6 = [];
+    for (let i = 1; i <= 6; i++) v6.push((await from(`2001:db8:1:2::${i}`)).status);
+    expect(v6).toEqual([201, 201, 201, 201, 201, 429]);
+    expect(await database.count()).toBe(5 + 1 + 5);
+  });
+
+  it('per consent ID, whatever the address: the fourth receipt of a minute gets 429', async () => {
+    const first = makeReceipt({ seq: 1 });
+    const statuses = [];
+    for (let seq = 1; seq <= 4; seq++) statuses.push((await from(`192.0.2.${seq}`, makeReceipt({ id: first.consentId, seq }))).status);
+    expect(statuses).toEqual([201, 201, 201, 429]);
+    const refused = await from('192.0.2.9', makeReceipt({ id: first.consentId, seq: 5 }));
+    expect(await refused.json()).toEqual({ error: 'too many receipts for this consent ID: retry in 20 s' });
   });
 });
 
