@@ -23,12 +23,15 @@ async function serve(config: CliConfig): Promise<void> {
     await store.close().catch(() => undefined);
     throw error;
   }
+  const midnight = new Date(new Date().toISOString().slice(0, 10)).toISOString();
+  const storedToday = config.dailyCapMb ? await store.bytesSince(midnight) : 0;
   const collector = createCollector(store, {
     origins: config.origins,
     readToken: config.readToken,
     maxBody: config.maxBody,
     rateLimits: config.rateLimits,
     trustProxy: config.trustProxy,
+    dailyCap: { bytes: config.dailyCapMb * 1_000_000, storedToday },
   });
   await new Promise<void>((resolve, reject) => {
     collector.server.once('error', reject);
@@ -42,6 +45,7 @@ async function serve(config: CliConfig): Promise<void> {
   const { perIp, perConsentId } = config.rateLimits;
   const perMinute = (n: number) => (n ? `${n} a minute` : 'off');
   say(`rate limits: ${perMinute(perIp)} per address, ${perMinute(perConsentId)} per consent ID; ${config.trustProxy ? `client address from X-Forwarded-For, ${config.trustProxy} proxy hop(s) trusted` : 'client address from the socket (--trust-proxy 0)'}`);
+  say(config.dailyCapMb ? `daily storage cap ${config.dailyCapMb} MB, ${(storedToday / 1e6).toFixed(1)} MB stored today (UTC)` : 'daily storage cap off');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {

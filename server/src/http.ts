@@ -5,6 +5,7 @@ import { receiptKey } from '../../src/receipts/receipt';
 import { clientAddress, rateKey } from './client-ip';
 import { DEFAULTS } from './config';
 import { csvHeader, csvRow } from './csv';
+import { dailyCap } from './daily-cap';
 import { dayRange } from './dates';
 import { healthCheck } from './health';
 import { limitedLog } from './log';
@@ -26,6 +27,14 @@ export interface HttpOptions {
   rateLimits?: { perIp?: number; perConsentId?: number };
   /** Proxies in front whose X-Forwarded-For hop is trusted (see client-ip.ts). @default 0 */
   trustProxy?: number;
+  /**
+   * Most bytes of receipts stored per UTC day (0: none), and what the database held for today at
+   * start (`store.bytesSince(midnight)`); past it, 503 until the next day (see daily-cap.ts).
+   * @default { bytes: 2048 MB, storedToday: 0 }
+   */
+  dailyCap?: { bytes: number; storedToday?: number };
+  /** The clock (tests). @default Date.now */
+  now?: () => number;
   /** Where to report storage failures (at most one line a minute per kind, see log.ts). @default console.error */
   log?: (message: string) => void;
 }
@@ -139,7 +148,9 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
   let proxyUntrusted = false;
   const readToken = options.readToken || null;
   const log = limitedLog(options.log ?? ((message: string) => console.error(`[consentgate-collector] ${message}`)));
-  const health = healthCheck(store, { log });
+  const now = options.now ?? Date.now;
+  const health = healthCheck(store, { log, now });
+  const cap = dailyCap(options.dailyCap?.bytes ?? DEFAULTS.dailyCapMb * 1_000_000, options.dailyCap?.storedToday ?? 0, { now, log });
   let closing = false;
 
   /** CORS for the configured site origins only; a foreign origin gets no Allow-Origin. */
@@ -199,16 +210,21 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     // Resends count too: a consent ID makes a few receipts a page view, not dozens.
     const wait = perConsentId.take(parsed.receipt.consentId);
     if (wait) throw tooMany('for this consent ID', wait, headers);
+    const size = Buffer.byteLength(parsed.canonical);
+    const untilTomorrow = cap.refuses(size);
+    if (untilTomorrow) throw new HttpError(503, { error: 'daily storage cap reached: retry after 00:00 UTC' }, { ...headers, 'Retry-After': String(untilTomorrow) });
     const key = receiptKey(parsed.receipt);
     let result;
     try {
-      result = await store.put({ receipt: parsed.receipt, canonical: parsed.canonical, origin, receivedAt: new Date().toISOString() });
+      result = await store.put({ receipt: parsed.receipt, canonical: parsed.canonical, origin, receivedAt: new Date(now()).toISOString() });
     } catch (error) {
       health.stored(false);
       log('storing failed', `storing ${key} failed: ${(error as Error).message}`);
       throw new HttpError(503, { error: 'storage unavailable: retry later' }, { ...headers, 'Retry-After': '5' });
     }
     health.stored(true);
+    // A duplicate adds no row; a conflict adds one (kept once per content: its resends add none, but count).
+    if (result.status !== 'duplicate') cap.stored(size);
     const status = STATUS_OF[result.status];
     send(
       res,

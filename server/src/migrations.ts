@@ -119,6 +119,20 @@ export const migrations: readonly Migration[] = [
         FOR EACH STATEMENT EXECUTE FUNCTION receipts_append_only();
     `,
   },
+  {
+    version: 4,
+    name: 'received_at indexes',
+    // The daily storage cap sums what was received since midnight (UTC) at start, and retention
+    // deletes by the server's clock: both by received_at.
+    sqlite: `
+      CREATE INDEX receipts_received_at ON receipts (received_at);
+      CREATE INDEX receipt_conflicts_received_at ON receipt_conflicts (received_at);
+    `,
+    postgres: `
+      CREATE INDEX receipts_received_at ON receipts (received_at);
+      CREATE INDEX receipt_conflicts_received_at ON receipt_conflicts (received_at);
+    `,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `schema_migrations`;

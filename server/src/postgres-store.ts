@@ -227,6 +227,16 @@ export class PostgresStore implements ReceiptStore {
     return result.rows.map((row) => ({ day: row.day, decision: row.decision, count: Number(row.count) }));
   }
 
+  async bytesSince(since: string): Promise<number> {
+    const result = await this.pool.query<{ n: string }>({
+      name: 'cg_bytes_since',
+      text: `SELECT (SELECT coalesce(sum(octet_length(receipt)), 0) FROM receipts WHERE received_at >= $1)
+                  + (SELECT coalesce(sum(octet_length(receipt)), 0) FROM receipt_conflicts WHERE received_at >= $1) AS n`,
+      values: [since],
+    });
+    return Number(result.rows[0]!.n);
+  }
+
   async count(): Promise<number> {
     const result = await this.pool.query<{ n: string }>('SELECT count(*) AS n FROM receipts');
     return Number(result.rows[0]!.n);

@@ -50,6 +50,12 @@ function prepareStatements(db: Database.Database) {
        WHERE decided_at >= ? AND decided_at < ? GROUP BY day, decision ORDER BY day, decision`,
     ),
     count: db.prepare(`SELECT count(*) FROM receipts`).pluck(),
+    bytesSince: db
+      .prepare(
+        `SELECT (SELECT coalesce(sum(length(CAST(receipt AS BLOB))), 0) FROM receipts WHERE received_at >= @since)
+              + (SELECT coalesce(sum(length(CAST(receipt AS BLOB))), 0) FROM receipt_conflicts WHERE received_at >= @since)`,
+      )
+      .pluck(),
     probe: db.prepare(`INSERT INTO health_probe (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`),
   };
 }
@@ -165,6 +171,10 @@ export class SqliteStore implements ReceiptStore {
 
   async count(): Promise<number> {
     return this.sql.count.get() as number;
+  }
+
+  async bytesSince(since: string): Promise<number> {
+    return this.sql.bytesSince.get({ since: normalizedTime(since) }) as number;
   }
 
   async probe(): Promise<void> {

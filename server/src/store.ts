@@ -58,6 +58,8 @@ export interface ReceiptStore {
   range(range: TimeRange, pageSize?: number): AsyncIterable<StoredReceipt>;
   /** Counts of the receipts (not the conflicts) per UTC day of `decidedAt` and per decision. */
   stats(range: TimeRange): Promise<DayCount[]>;
+  /** Bytes of canonical JSON received at or after `since` (ISO 8601), conflicts included: the daily cap's start. */
+  bytesSince(since: string): Promise<number>;
   /** Number of receipts stored, conflicts not counted (tests, the load test). */
   count(): Promise<number>;
   /** Commits a write to a one-row table (GET /health); rejects with why the database refused it. */

@@ -14,10 +14,12 @@ describe('parseCli', () => {
       maxBody: 16384,
       rateLimits: { perIp: 120, perConsentId: 10 },
       trustProxy: 0,
+      dailyCapMb: 2048,
     });
-    expect(parseCli(['--origin', 'https://a.example', '--rate-ip', '0', '--trust-proxy', '1'], { CONSENTGATE_RATE_CONSENT: '4' })).toMatchObject({
+    expect(parseCli(['--origin', 'https://a.example', '--rate-ip', '0', '--trust-proxy', '1', '--daily-cap-mb', '0'], { CONSENTGATE_RATE_CONSENT: '4' })).toMatchObject({
       rateLimits: { perIp: 0, perConsentId: 4 },
       trustProxy: 1,
+      dailyCapMb: 0,
     });
     const env = { CONSENTGATE_PORT: '9000', CONSENTGATE_DB: 'postgres://u@db/x', CONSENTGATE_ORIGINS: 'https://a.example, https://b.example:8443', CONSENTGATE_READ_TOKEN: 't' };
     expect(parseCli([], env)).toMatchObject({ port: 9000, db: 'postgres://u@db/x', origins: ['https://a.example', 'https://b.example:8443'], readToken: 't' });

@@ -473,6 +473,42 @@ describe('collector over HTTP: rate limits', () => {
   });
 });
 
+describe('collector over HTTP: the daily storage cap', () => {
+  it('refuses receipts with 503 once a day has stored its cap, says so on the log, and takes them again the next UTC day', async () => {
+    const database = await testDatabase('sqlite');
+    const store = await database.open();
+    await store.migrate();
+    const receipts = Array.from({ length: 4 }, () => makeReceipt());
+    const size = Buffer.byteLength(canonicalJson(receipts[0]!));
+    let time = Date.parse('2026-11-23T23:00:00.000Z');
+    const logged: string[] = [];
+    // Room for two and a half receipts today, of which the database held half a receipt at start.
+    const collector = createCollector(store, { origins: [SITE], dailyCap: { bytes: Math.round(size * 2.5), storedToday: Math.round(size / 2) }, now: () => time, log: (m) => logged.push(m) });
+    await new Promise<void>((resolve) => collector.server.listen(0, '127.0.0.1', resolve));
+    const base = `http://127.0.0.1:${(collector.server.address() as AddressInfo).port}`;
+    const send = (receipt: ConsentReceipt) => fetch(`${base}/receipts`, { method: 'POST', body: JSON.stringify(receipt), headers: { Origin: SITE, 'Content-Type': 'text/plain' } });
+    try {
+      expect((await send(receipts[0]!)).status).toBe(201);
+      expect(logged).toEqual([]);
+      expect((await send(receipts[1]!)).status).toBe(201);
+      expect(logged).toEqual([expect.stringMatching(/^ALERT: daily storage cap 80% used: \d+ of \d+ bytes stored today \(UTC\); past it, receipts get 503 until 00:00 UTC$/)]);
+      const refused = await send(receipts[2]!);
+      expect(refused.status).toBe(503);
+      expect(refused.headers.get('retry-after')).toBe('3600');
+      expect(await refused.json()).toEqual({ error: 'daily storage cap reached: retry after 00:00 UTC' });
+      expect((await send(receipts[3]!)).status).toBe(503);
+      expect(logged.slice(1)).toEqual([expect.stringMatching(/^ALERT: daily storage cap reached: \d+ of \d+ bytes stored today \(UTC\); receipts get 503 until 00:00 UTC \(--daily-cap-mb\)$/)]);
+      time += 3_600_000;
+      expect((await send(receipts[2]!)).status).toBe(201);
+      expect(await database.count()).toBe(3);
+    } finally {
+      await collector.close(100);
+      await database.dispose();
+    }
+    expect(logged.at(-1)).toBe('daily storage cap: 2 receipts refused on 2026-11-23');
+  });
+});
+
 describe('collector over HTTP when writes fail', () => {
   const post = (base: string) => fetch(`${base}/receipts`, { method: 'POST', body: JSON.stringify(makeReceipt()), headers: { Origin: SITE, 'Content-Type': 'text/plain' } });
 

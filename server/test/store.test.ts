@@ -140,6 +140,18 @@ describe.each(ENGINES)('%s store', (engine) => {
     expect(await database.sql('SELECT consent_id, seq, decision, receipt FROM receipts ORDER BY id')).toEqual(before);
   });
 
+  it('counts the bytes received since a time, conflicts included', async () => {
+    const receipt = makeReceipt();
+    const other = { ...receipt, decision: 'withdraw' as const };
+    const put = (r: ConsentReceipt, receivedAt: string) => store.put({ receipt: r, canonical: canonicalJson(r), origin: SITE, receivedAt });
+    // Received in the future: the other tests' receipts, received now, are all before it.
+    await put(makeReceipt(), '2099-01-01T23:59:59.999Z');
+    await put(receipt, '2099-01-02T00:00:00.000Z');
+    await put(other, '2099-01-02T08:00:00.000Z');
+    expect(await store.bytesSince('2099-01-02T00:00:00.000Z')).toBe(Buffer.byteLength(canonicalJson(receipt)) + Buffer.byteLength(canonicalJson(other)));
+    expect(await store.bytesSince('2099-01-03T00:00:00.000Z')).toBe(0);
+  });
+
   it('takes a write probe, and counts', async () => {
     await store.probe();
     await store.probe();
