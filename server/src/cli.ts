@@ -46,6 +46,8 @@ async function serve(config: CliConfig): Promise<void> {
   const perMinute = (n: number) => (n ? `${n} a minute` : 'off');
   say(`rate limits: ${perMinute(perIp)} per address, ${perMinute(perConsentId)} per consent ID; ${config.trustProxy ? `client address from X-Forwarded-For, ${config.trustProxy} proxy hop(s) trusted` : 'client address from the socket (--trust-proxy 0)'}`);
   say(config.dailyCapMb ? `daily storage cap ${config.dailyCapMb} MB, ${(storedToday / 1e6).toFixed(1)} MB stored today (UTC)` : 'daily storage cap off');
+  const retention = config.retainDays ? retain(store, config.retainDays) : null;
+  say(config.retainDays ? `retention: receipts received more than ${config.retainDays} days ago are deleted, hourly` : 'retention off: receipts are kept forever (--retain-days)');
 
   await new Promise<void>((resolve) => {
     const stop = (signal: string) => {
@@ -54,6 +56,7 @@ async function serve(config: CliConfig): Promise<void> {
       process.once(signal as NodeJS.Signals, () => process.exit(1));
       collector
         .close()
+        .then(() => retention?.stop())
         .then(() => store.close())
         .then(resolve, (error: Error) => {
           say(`closing failed: ${error.message}`);
@@ -65,6 +68,38 @@ async function serve(config: CliConfig): Promise<void> {
     process.once('SIGINT', () => stop('SIGINT'));
   });
   say('stopped');
+}
+
+const HOUR_MS = 3_600_000;
+
+/**
+ * `--retain-days`: a retention run at start and every hour, one at a time. Each deletion is
+ * recorded in retention_runs by the store; the log says what went. A failure is logged and the
+ * next hour tries again.
+ */
+function retain(store: ReceiptStore, days: number): { stop(): Promise<void> } {
+  let running: Promise<void> = Promise.resolve();
+  const once = () => {
+    running = running.then(async () => {
+      const cutoff = new Date(Date.now() - days * 86_400_000).toISOString();
+      try {
+        const { receipts, conflicts } = await store.purge(days);
+        if (receipts || conflicts)
+          say(`retention: deleted ${receipts} receipt${receipts === 1 ? '' : 's'} and ${conflicts} conflict${conflicts === 1 ? '' : 's'} received before ${cutoff} (--retain-days ${days}); recorded in retention_runs`);
+      } catch (error) {
+        say(`retention failed: ${(error as Error).message}`);
+      }
+    });
+  };
+  once();
+  const timer = setInterval(once, HOUR_MS);
+  timer.unref();
+  return {
+    stop() {
+      clearInterval(timer);
+      return running;
+    },
+  };
 }
 
 /** Read commands open an existing database only: a typo in --db must not create an empty one. */

@@ -17,6 +17,8 @@ export interface CliConfig {
   trustProxy: number;
   /** Most megabytes (10^6 bytes) of receipts stored per UTC day; 0: no cap. */
   dailyCapMb: number;
+  /** Receipts received more than this many days ago are deleted (a recorded retention run); 0: kept forever. */
+  retainDays: number;
   consentId?: string;
   from?: string;
   to?: string;
@@ -34,6 +36,7 @@ export const DEFAULTS = {
   trustProxy: 0,
   // About 1.8 million receipts of a typical 1.1 KB: more than a large site's visitors decide in a day.
   dailyCapMb: 2048,
+  retainDays: 0,
 } as const;
 export const DEFAULT_DB = DEFAULTS.db;
 
@@ -66,12 +69,15 @@ Options (environment variable in brackets):
   --daily-cap-mb N    most megabytes of receipts stored per UTC day, then 503 until the next;
                       alerts on the log at 80 % and 100 %; 0: no cap
                       (CONSENTGATE_DAILY_CAP_MB) [${DEFAULTS.dailyCapMb}]
+  --retain-days N     delete receipts received more than N days ago, at start and every hour,
+                      each deletion recorded in retention_runs; 0: keep forever
+                      (CONSENTGATE_RETAIN_DAYS) [${DEFAULTS.retainDays}]
   --from, --to        UTC days, inclusive (export, stats)
   --format csv|json   export format [csv]
   -h, --help          this text
 
 Endpoints: POST /receipts (the SDK), OPTIONS /receipts (CORS preflight), GET /health,
-GET /receipts/<consentId>, GET /export?from&to&format, GET /stats?from&to (read token).
+GET /receipts/<consentId>, GET /export?from&to&format, GET /stats?from&to, GET /retention (read token).
 Stops cleanly on SIGTERM or SIGINT (in-flight requests finish, the database closes).`;
 
 export class UsageError extends Error {}
@@ -114,6 +120,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
         'rate-consent': { type: 'string' },
         'trust-proxy': { type: 'string' },
         'daily-cap-mb': { type: 'string' },
+        'retain-days': { type: 'string' },
         from: { type: 'string' },
         to: { type: 'string' },
         format: { type: 'string' },
@@ -142,6 +149,7 @@ export function parseCli(argv: readonly string[], env: NodeJS.ProcessEnv = proce
     },
     trustProxy: integer('trust-proxy', values['trust-proxy'] ?? env.CONSENTGATE_TRUST_PROXY ?? String(DEFAULTS.trustProxy), 0, 10),
     dailyCapMb: integer('daily-cap-mb', values['daily-cap-mb'] ?? env.CONSENTGATE_DAILY_CAP_MB ?? String(DEFAULTS.dailyCapMb), 0, 10_000_000),
+    retainDays: integer('retain-days', values['retain-days'] ?? env.CONSENTGATE_RETAIN_DAYS ?? String(DEFAULTS.retainDays), 0, 36_500),
     format: 'csv',
   };
   if (config.readToken === '') config.readToken = null;

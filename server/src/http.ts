@@ -315,7 +315,8 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
       const problem = await health.problem();
       return send(res, problem ? 503 : 200, problem ? { ok: false, engine: store.engine, error: problem } : { ok: true, engine: store.engine });
     }
-    const read = path.startsWith('/receipts/') ? 'lookup' : path === '/export' ? 'export' : path === '/stats' ? 'stats' : null;
+    const reads = { '/export': 'export', '/stats': 'stats', '/retention': 'retention' } as const;
+    const read = path.startsWith('/receipts/') ? 'lookup' : Object.hasOwn(reads, path) ? reads[path as keyof typeof reads] : null;
     if (!read) throw new HttpError(404, { error: `not found: ${path}` });
     only(['GET']);
     authorize(req);
@@ -331,6 +332,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
     try {
       if (read === 'lookup') return await lookup(res, consentId);
       if (read === 'export') return await exportRange(res, url.searchParams);
+      if (read === 'retention') return send(res, 200, await store.retentionRuns());
       const range = dayRange(url.searchParams.get('from'), url.searchParams.get('to'));
       if (typeof range === 'string') throw new HttpError(400, { error: range });
       send(res, 200, await store.stats(range));

@@ -133,6 +133,73 @@ export const migrations: readonly Migration[] = [
       CREATE INDEX receipt_conflicts_received_at ON receipt_conflicts (received_at);
     `,
   },
+  {
+    version: 5,
+    name: 'retention runs: deletes recorded, younger receipts append-only',
+    // A DELETE of a receipt or conflict is refused unless a recorded retention run's cutoff is
+    // later than the row's received_at: the collector records a run (in the same transaction)
+    // before it deletes, and what is younger than every recorded cutoff stays append-only. A run's
+    // cutoff must be retain_days before it ran. The runs themselves are append-only.
+    sqlite: `
+      CREATE TABLE retention_runs (
+        id INTEGER PRIMARY KEY AUTOINCREMENT,
+        ran_at TEXT NOT NULL,
+        retain_days INTEGER NOT NULL CHECK (retain_days >= 1),
+        cutoff TEXT NOT NULL,
+        receipts_deleted INTEGER NOT NULL,
+        conflicts_deleted INTEGER NOT NULL,
+        CHECK (cutoff <= strftime('%Y-%m-%dT%H:%M:%fZ', ran_at, '-' || retain_days || ' days'))
+      );
+      CREATE INDEX retention_runs_cutoff ON retention_runs (cutoff);
+      CREATE TRIGGER retention_runs_no_update BEFORE UPDATE ON retention_runs
+        BEGIN SELECT RAISE(ABORT, 'retention runs are append-only: UPDATE refused'); END;
+      CREATE TRIGGER retention_runs_no_delete BEFORE DELETE ON retention_runs
+        BEGIN SELECT RAISE(ABORT, 'retention runs are append-only: DELETE refused'); END;
+      DROP TRIGGER receipts_no_delete;
+      CREATE TRIGGER receipts_delete_expired_only BEFORE DELETE ON receipts
+        WHEN NOT EXISTS (SELECT 1 FROM retention_runs WHERE cutoff > OLD.received_at)
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: DELETE refused (only a recorded retention run deletes, and only what was received before its cutoff)'); END;
+      DROP TRIGGER receipt_conflicts_no_delete;
+      CREATE TRIGGER receipt_conflicts_delete_expired_only BEFORE DELETE ON receipt_conflicts
+        WHEN NOT EXISTS (SELECT 1 FROM retention_runs WHERE cutoff > OLD.received_at)
+        BEGIN SELECT RAISE(ABORT, 'receipts are append-only: DELETE refused (only a recorded retention run deletes, and only what was received before its cutoff)'); END;
+    `,
+    postgres: `
+      CREATE TABLE retention_runs (
+        id BIGSERIAL PRIMARY KEY,
+        ran_at TIMESTAMPTZ NOT NULL,
+        retain_days INTEGER NOT NULL CHECK (retain_days >= 1),
+        cutoff TIMESTAMPTZ NOT NULL,
+        receipts_deleted BIGINT NOT NULL,
+        conflicts_deleted BIGINT NOT NULL,
+        CHECK (cutoff <= ran_at - make_interval(days => retain_days))
+      );
+      CREATE INDEX retention_runs_cutoff ON retention_runs (cutoff);
+      CREATE FUNCTION retention_runs_append_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN RAISE EXCEPTION 'retention runs are append-only: % refused', TG_OP; END
+      $$;
+      CREATE TRIGGER retention_runs_no_update_delete BEFORE UPDATE OR DELETE ON retention_runs
+        FOR EACH ROW EXECUTE FUNCTION retention_runs_append_only();
+      CREATE TRIGGER retention_runs_no_truncate BEFORE TRUNCATE ON retention_runs
+        FOR EACH STATEMENT EXECUTE FUNCTION retention_runs_append_only();
+      CREATE FUNCTION receipts_delete_expired_only() RETURNS trigger LANGUAGE plpgsql AS $$
+        BEGIN
+          IF OLD.received_at < (SELECT max(cutoff) FROM retention_runs) THEN RETURN OLD; END IF;
+          RAISE EXCEPTION 'receipts are append-only: DELETE refused (only a recorded retention run deletes, and only what was received before its cutoff)';
+        END
+      $$;
+      DROP TRIGGER receipts_no_update_delete ON receipts;
+      CREATE TRIGGER receipts_no_update BEFORE UPDATE ON receipts
+        FOR EACH ROW EXECUTE FUNCTION receipts_append_only();
+      CREATE TRIGGER receipts_delete_expired_only BEFORE DELETE ON receipts
+        FOR EACH ROW EXECUTE FUNCTION receipts_delete_expired_only();
+      DROP TRIGGER receipt_conflicts_no_update_delete ON receipt_conflicts;
+      CREATE TRIGGER receipt_conflicts_no_update BEFORE UPDATE ON receipt_conflicts
+        FOR EACH ROW EXECUTE FUNCTION receipts_append_only();
+      CREATE TRIGGER receipt_conflicts_delete_expired_only BEFORE DELETE ON receipt_conflicts
+        FOR EACH ROW EXECUTE FUNCTION receipts_delete_expired_only();
+    `,
+  },
 ];
 
 export const MIGRATIONS_TABLE = `schema_migrations`;

@@ -1,6 +1,6 @@
 import pg from 'pg';
 import { migrations } from './migrations';
-import { byDecidedAt, digestOf, pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
+import { byDecidedAt, digestOf, pages, PURGE_BATCH, type DayCount, type NewReceipt, type PageCursor, type PurgeResult, type PutResult, type ReceiptStore, type RetentionRun, type StoredReceipt, type TimeRange } from './store';
 import { normalizedTime } from './validate';
 
 interface Row {
@@ -16,6 +16,8 @@ const toStored = (row: Row): StoredReceipt => ({ receipt: JSON.parse(row.receipt
 
 /** One key for every collector of any database on the server: migrations are rare and quick. ('CGmi') */
 const MIGRATION_LOCK = 0x43476d69;
+/** Collectors sharing a database run retention one at a time. ('CGre') */
+const RETENTION_LOCK = 0x43476d65;
 
 const COLUMNS = `id, decided_at, origin, received_at, receipt`;
 
@@ -235,6 +237,66 @@ export class PostgresStore implements ReceiptStore {
       values: [since],
     });
     return Number(result.rows[0]!.n);
+  }
+
+  async purge(retainDays: number, { batch = PURGE_BATCH }: { batch?: number } = {}): Promise<PurgeResult> {
+    const total: PurgeResult = { receipts: 0, conflicts: 0, runs: 0 };
+    for (;;) {
+      const done = await this.purgeBatch(retainDays, batch);
+      if (!done) return total;
+      total.receipts += done.receipts;
+      total.conflicts += done.conflicts;
+      total.runs++;
+      if (done.receipts < batch && done.conflicts < batch) return total;
+    }
+  }
+
+  /**
+   * One transaction: the run is recorded first (the delete triggers look for it), then exactly what
+   * it counted is deleted, or nothing is. The cutoff is the database's clock, now() of the transaction.
+   */
+  private async purgeBatch(retainDays: number, batch: number): Promise<{ receipts: number; conflicts: number } | null> {
+    const client = await this.pool.connect();
+    const cutoff = `now() - make_interval(days => $1)`;
+    try {
+      await client.query('BEGIN');
+      await client.query('SELECT pg_advisory_xact_lock($1)', [RETENTION_LOCK]);
+      const count = async (table: string) =>
+        Number((await client.query<{ n: string }>(`SELECT count(*) AS n FROM (SELECT 1 FROM ${table} WHERE received_at < ${cutoff} LIMIT $2) AS expired`, [retainDays, batch])).rows[0]!.n);
+      const receipts = await count('receipts');
+      const conflicts = await count('receipt_conflicts');
+      if (!receipts && !conflicts) {
+        await client.query('ROLLBACK');
+        return null;
+      }
+      await client.query(
+        `INSERT INTO retention_runs (ran_at, retain_days, cutoff, receipts_deleted, conflicts_deleted) VALUES (now(), $1, ${cutoff}, $2, $3)`,
+        [retainDays, receipts, conflicts],
+      );
+      const remove = async (table: string) =>
+        (await client.query(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE received_at < ${cutoff} ORDER BY received_at LIMIT $2)`, [retainDays, batch])).rowCount;
+      if ((await remove('receipts')) !== receipts || (await remove('receipt_conflicts')) !== conflicts) throw new Error('retention: the rows deleted differ from the rows counted');
+      await client.query('COMMIT');
+      return { receipts, conflicts };
+    } catch (error) {
+      await client.query('ROLLBACK').catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async retentionRuns(): Promise<RetentionRun[]> {
+    const result = await this.pool.query<{ ran_at: Date; retain_days: number; cutoff: Date; receipts_deleted: string; conflicts_deleted: string }>(
+      `SELECT ran_at, retain_days, cutoff, receipts_deleted, conflicts_deleted FROM retention_runs ORDER BY id`,
+    );
+    return result.rows.map((row) => ({
+      ranAt: row.ran_at.toISOString(),
+      retainDays: row.retain_days,
+      cutoff: row.cutoff.toISOString(),
+      receiptsDeleted: Number(row.receipts_deleted),
+      conflictsDeleted: Number(row.conflicts_deleted),
+    }));
   }
 
   async count(): Promise<number> {

@@ -1,7 +1,7 @@
 import Database from 'better-sqlite3';
 import { existsSync } from 'node:fs';
 import { migrations } from './migrations';
-import { byDecidedAt, digestOf, pages, type DayCount, type NewReceipt, type PageCursor, type PutResult, type ReceiptStore, type StoredReceipt, type TimeRange } from './store';
+import { byDecidedAt, digestOf, pages, PURGE_BATCH, type DayCount, type NewReceipt, type PageCursor, type PurgeResult, type PutResult, type ReceiptStore, type RetentionRun, type StoredReceipt, type TimeRange } from './store';
 import { normalizedTime } from './validate';
 
 interface Row {
@@ -21,6 +21,14 @@ function pageStatements(db: Database.Database, table: 'receipts' | 'receipt_conf
   return {
     first: db.prepare(`SELECT ${columns} FROM ${table} WHERE decided_at >= ? AND decided_at < ? ORDER BY decided_at, id LIMIT ?`),
     next: db.prepare(`SELECT ${columns} FROM ${table} WHERE decided_at < ? AND (decided_at, id) > (?, ?) ORDER BY decided_at, id LIMIT ?`),
+  };
+}
+
+/** Retention of one table: how many rows were received before a cutoff (at most a batch), and deleting them. */
+function retentionStatements(db: Database.Database, table: 'receipts' | 'receipt_conflicts') {
+  return {
+    count: db.prepare(`SELECT count(*) FROM (SELECT 1 FROM ${table} WHERE received_at < ? LIMIT ?)`).pluck(),
+    delete: db.prepare(`DELETE FROM ${table} WHERE id IN (SELECT id FROM ${table} WHERE received_at < ? ORDER BY received_at LIMIT ?)`),
   };
 }
 
@@ -56,6 +64,13 @@ function prepareStatements(db: Database.Database) {
               + (SELECT coalesce(sum(length(CAST(receipt AS BLOB))), 0) FROM receipt_conflicts WHERE received_at >= @since)`,
       )
       .pluck(),
+    receiptRetention: retentionStatements(db, 'receipts'),
+    conflictRetention: retentionStatements(db, 'receipt_conflicts'),
+    recordRun: db.prepare(`INSERT INTO retention_runs (ran_at, retain_days, cutoff, receipts_deleted, conflicts_deleted) VALUES (?, ?, ?, ?, ?)`),
+    runs: db.prepare(
+      `SELECT ran_at AS ranAt, retain_days AS retainDays, cutoff, receipts_deleted AS receiptsDeleted, conflicts_deleted AS conflictsDeleted
+       FROM retention_runs ORDER BY id`,
+    ),
     probe: db.prepare(`INSERT INTO health_probe (id, written_at) VALUES (1, ?) ON CONFLICT (id) DO UPDATE SET written_at = excluded.written_at`),
   };
 }
@@ -171,6 +186,37 @@ export class SqliteStore implements ReceiptStore {
 
   async count(): Promise<number> {
     return this.sql.count.get() as number;
+  }
+
+  async purge(retainDays: number, { batch = PURGE_BATCH }: { batch?: number } = {}): Promise<PurgeResult> {
+    const total: PurgeResult = { receipts: 0, conflicts: 0, runs: 0 };
+    const { receiptRetention, conflictRetention, recordRun } = this.sql;
+    // One transaction per batch: the run is recorded first (the delete triggers look for it), then
+    // exactly what it counted is deleted, or nothing is.
+    const purgeBatch = this.db.transaction((ranAt: string, cutoff: string) => {
+      const receipts = receiptRetention.count.get(cutoff, batch) as number;
+      const conflicts = conflictRetention.count.get(cutoff, batch) as number;
+      if (!receipts && !conflicts) return null;
+      recordRun.run(ranAt, retainDays, cutoff, receipts, conflicts);
+      if (receiptRetention.delete.run(cutoff, batch).changes !== receipts || conflictRetention.delete.run(cutoff, batch).changes !== conflicts)
+        throw new Error('retention: the rows deleted differ from the rows counted');
+      return { receipts, conflicts };
+    });
+    for (;;) {
+      const ranAt = Date.now();
+      const done = purgeBatch.immediate(new Date(ranAt).toISOString(), new Date(ranAt - retainDays * 86_400_000).toISOString());
+      if (!done) return total;
+      total.receipts += done.receipts;
+      total.conflicts += done.conflicts;
+      total.runs++;
+      if (done.receipts < batch && done.conflicts < batch) return total;
+      // Receipts waiting for the one connection go between two batches.
+      await new Promise((resolve) => setImmediate(resolve));
+    }
+  }
+
+  async retentionRuns(): Promise<RetentionRun[]> {
+    return this.sql.runs.all() as RetentionRun[];
   }
 
   async bytesSince(since: string): Promise<number> {

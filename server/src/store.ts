@@ -35,6 +35,25 @@ export interface DayCount {
   count: number;
 }
 
+export interface PurgeResult {
+  receipts: number;
+  conflicts: number;
+  /** Transactions, each a row of `retention_runs`. */
+  runs: number;
+}
+
+/** One row of `retention_runs`: when, the setting, what was deleted (received before `cutoff`). */
+export interface RetentionRun {
+  ranAt: string;
+  retainDays: number;
+  cutoff: string;
+  receiptsDeleted: number;
+  conflictsDeleted: number;
+}
+
+/** Most rows of each table one retention transaction deletes: a long first run does not hold the writer for long. */
+export const PURGE_BATCH = 10_000;
+
 /** A half-open range of `decidedAt`: `from` ≤ t < `until`, both ISO 8601 UTC with milliseconds. */
 export interface TimeRange {
   from: string;
@@ -60,6 +79,14 @@ export interface ReceiptStore {
   stats(range: TimeRange): Promise<DayCount[]>;
   /** Bytes of canonical JSON received at or after `since` (ISO 8601), conflicts included: the daily cap's start. */
   bytesSince(since: string): Promise<number>;
+  /**
+   * Retention: deletes the receipts and conflicts received more than `retainDays` days ago, at
+   * most `batch` of each per transaction (10,000), each transaction recording its run in
+   * `retention_runs` first (the database refuses any other DELETE). Resolves with what went.
+   */
+  purge(retainDays: number, options?: { batch?: number }): Promise<PurgeResult>;
+  /** The recorded retention runs, oldest first (the read side's GET /retention). */
+  retentionRuns(): Promise<RetentionRun[]>;
   /** Number of receipts stored, conflicts not counted (tests, the load test). */
   count(): Promise<number>;
   /** Commits a write to a one-row table (GET /health); rejects with why the database refused it. */

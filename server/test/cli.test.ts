@@ -4,6 +4,7 @@ import { request } from 'node:http';
 import { resolve } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { receiptKey } from '../../src/receipts/receipt';
+import { canonicalJson } from '../src/validate';
 import { ENGINES, testDatabase, type TestDatabase } from './_util/engines';
 import { makeReceipt, SITE } from './_util/receipts';
 
@@ -98,6 +99,33 @@ describe('the built CLI', () => {
       expect(JSON.parse(stats.stdout)).toEqual([{ day, decision: receipt.decision, count: 2 }]);
       expect((await run(['migrate', '--db', database.db])).stdout).toBe('up to date\n');
     });
+  });
+
+  it.each(ENGINES)('serve --retain-days deletes what is older at start, and says so (%s)', async (engine) => {
+    const database = await testDatabase(engine);
+    try {
+      const store = await database.open();
+      await store.migrate();
+      const old = makeReceipt();
+      const young = makeReceipt();
+      const put = (receipt: typeof old, daysAgo: number) =>
+        store.put({ receipt, canonical: canonicalJson(receipt), origin: SITE, receivedAt: new Date(Date.now() - daysAgo * 86_400_000).toISOString() });
+      await put(old, 400);
+      await put(young, 300);
+      await store.close();
+      const { child, url, exited, stderr } = await serve(['--db', database.db, '--origin', SITE, '--retain-days', '365']);
+      const deadline = Date.now() + 10_000;
+      while (!/retention/.test(stderr()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(stderr()).toMatch(/retention: deleted 1 receipt and 0 conflicts received before \S+ \(--retain-days 365\); recorded in retention_runs/);
+      expect((await fetch(`${url}/health`)).status).toBe(200);
+      child.kill('SIGTERM');
+      expect(await exited).toBe(0);
+      expect(await database.count()).toBe(1);
+      const lookup = await run(['lookup', young.consentId, '--db', database.db]);
+      expect(lookup.code).toBe(0);
+    } finally {
+      await database.dispose();
+    }
   });
 
   it('read commands do not create a SQLite file that is not there', async () => {

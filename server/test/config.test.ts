@@ -15,8 +15,10 @@ describe('parseCli', () => {
       rateLimits: { perIp: 120, perConsentId: 10 },
       trustProxy: 0,
       dailyCapMb: 2048,
+      retainDays: 0,
     });
-    expect(parseCli(['--origin', 'https://a.example', '--rate-ip', '0', '--trust-proxy', '1', '--daily-cap-mb', '0'], { CONSENTGATE_RATE_CONSENT: '4' })).toMatchObject({
+    expect(parseCli(['--origin', 'https://a.example', '--rate-ip', '0', '--trust-proxy', '1', '--daily-cap-mb', '0'], { CONSENTGATE_RATE_CONSENT: '4', CONSENTGATE_RETAIN_DAYS: '400' })).toMatchObject({
+      retainDays: 400,
       rateLimits: { perIp: 0, perConsentId: 4 },
       trustProxy: 1,
       dailyCapMb: 0,

@@ -303,7 +303,7 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
 
   describe('read side', () => {
     it('needs the bearer token (401 without or with a wrong one)', async () => {
-      for (const path of ['/receipts/3f1c2b7a-9d4e-4a61-8f2b-5c6d7e8f9a0b', '/export?from=2026-01-01&to=2026-01-01', '/stats?from=2026-01-01&to=2026-01-01']) {
+      for (const path of ['/receipts/3f1c2b7a-9d4e-4a61-8f2b-5c6d7e8f9a0b', '/export?from=2026-01-01&to=2026-01-01', '/stats?from=2026-01-01&to=2026-01-01', '/retention']) {
         const none = await read(path, null);
         expect(none.status).toBe(401);
         expect(none.headers.get('www-authenticate')).toBe('Bearer realm="consentgate-collector"');
@@ -347,6 +347,13 @@ describe.each(ENGINES)('collector over HTTP (%s)', (engine) => {
       expect((await none.json()).error).toBe('no receipts for consent ID 00000000-0000-4000-8000-000000000000');
       const bad = await read('/receipts/not-a-uuid');
       expect(bad.status).toBe(400);
+    });
+
+    it('lists the recorded retention runs', async () => {
+      await store.purge(3650);
+      const response = await read('/retention');
+      expect(response.status).toBe(200);
+      expect(await response.json()).toEqual(await store.retentionRuns());
     });
 
     describe('export and stats of a date range', () => {

@@ -152,6 +152,45 @@ describe.each(ENGINES)('%s store', (engine) => {
     expect(await store.bytesSince('2099-01-03T00:00:00.000Z')).toBe(0);
   });
 
+  it('retention deletes what was received before its cutoff, and records each run; younger receipts stay append-only', async () => {
+    const days = (n: number) => new Date(Date.now() - n * 86_400_000).toISOString();
+    const old = [makeReceipt(), makeReceipt(), makeReceipt()];
+    for (const receipt of old) await store.put({ ...entry(receipt), receivedAt: days(40) });
+    await store.put({ ...entry({ ...old[0]!, decision: 'withdraw' }), receivedAt: days(35) }); // a conflict
+    const young = makeReceipt();
+    await store.put({ ...entry(young), receivedAt: days(29) });
+    // Nothing recorded yet: no DELETE at all.
+    await expect(database.sql(`DELETE FROM receipts WHERE consent_id = '${old[0]!.consentId}'`)).rejects.toThrow(/append-only/);
+
+    const before = await database.count();
+    // Two rows a run: the three old receipts take two runs.
+    expect(await store.purge(30, { batch: 2 })).toEqual({ receipts: 3, conflicts: 1, runs: 2 });
+    expect(await database.count()).toBe(before - 3);
+    for (const receipt of old) expect(await store.lookup(receipt.consentId)).toEqual([]);
+    expect((await store.lookup(young.consentId)).map((r) => r.receipt)).toEqual([young]);
+    const runs = await store.retentionRuns();
+    expect(runs.map(({ retainDays, receiptsDeleted, conflictsDeleted }) => ({ retainDays, receiptsDeleted, conflictsDeleted }))).toEqual([
+      { retainDays: 30, receiptsDeleted: 2, conflictsDeleted: 1 },
+      { retainDays: 30, receiptsDeleted: 1, conflictsDeleted: 0 },
+    ]);
+    expect(Math.abs(Date.parse(runs[0]!.cutoff) - (Date.parse(runs[0]!.ranAt) - 30 * 86_400_000))).toBeLessThan(1_000);
+    expect(await store.purge(30)).toEqual({ receipts: 0, conflicts: 0, runs: 0 });
+
+    // What is younger than every recorded cutoff stays append-only, and the record itself too.
+    await expect(database.sql(`DELETE FROM receipts WHERE consent_id = '${young.consentId}'`)).rejects.toThrow(/append-only/);
+    await expect(database.sql(`UPDATE retention_runs SET receipts_deleted = 0`)).rejects.toThrow(/append-only/);
+    await expect(database.sql(`DELETE FROM retention_runs`)).rejects.toThrow(/append-only/);
+    // A run whose cutoff is not retain_days before it ran is refused.
+    await expect(
+      database.sql(
+        engine === 'sqlite'
+          ? `INSERT INTO retention_runs (ran_at, retain_days, cutoff, receipts_deleted, conflicts_deleted) VALUES ('${days(0)}', 30, '${days(1)}', 0, 0)`
+          : `INSERT INTO retention_runs (ran_at, retain_days, cutoff, receipts_deleted, conflicts_deleted) VALUES (now(), 30, now() - interval '1 day', 0, 0)`,
+      ),
+    ).rejects.toThrow(/CHECK|check constraint/);
+    expect(await store.lookup(young.consentId)).toHaveLength(1);
+  });
+
   it('takes a write probe, and counts', async () => {
     await store.probe();
     await store.probe();
