@@ -223,7 +223,7 @@ export function createCollector(store: ReceiptStore, options: HttpOptions): Coll
       throw new HttpError(503, { error: 'storage unavailable: retry later' }, { ...headers, 'Retry-After': '5' });
     }
     health.stored(true);
-    // A duplicate adds no row; a conflict adds one (kept once per content: its resends add none, but count).
+    // A duplicate adds no row. A conflict adds one the first time; its resends count again (on the safe side).
     if (result.status !== 'duplicate') cap.stored(size);
     const status = STATUS_OF[result.status];
     send(
