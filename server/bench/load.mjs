@@ -11,14 +11,23 @@
  *    dist/index.mjs) over its own in-memory storage, make DECISIONS decisions each over a few
  *    seconds while the collector is SIGKILLed mid-run and restarted RESTART_MS later. At the end
  *    the rows in the database must equal the receipts made: 0 lost. Reports what the queues resent.
+ * 3. Abuse: GOOD_RATE receipts/s from many addresses (the good clients), alone, then while one
+ *    address floods with FLOOD_CONNECTIONS connections of ~15.5 KB receipts; with the collector's
+ *    default limits, and with every limit off (what the collector did before it had any). What
+ *    the good clients get (statuses, latency) and what the flood gets stored.
+ *
+ * Every client has its own address: the collector trusts one proxy (--trust-proxy 1) and each
+ * request carries the X-Forwarded-For a proxy would append (10.x.y.z, 203.0.113.66 the flood).
  *
  * Env: CONSENTGATE_BENCH_PG_URL (a PostgreSQL whose role may CREATE DATABASE; default: a
  * throwaway cluster from /usr/lib/postgresql), BENCH_DURATION (s, 10), BENCH_CONNECTIONS (32),
- * BENCH_ROUNDS (3: the median round is reported, every round listed), BENCH_ENGINES (sqlite,postgres). Results: printed, and written to .tmp/bench/collector.json.
+ * BENCH_ROUNDS (3: the median round is reported, every round listed), BENCH_ENGINES (sqlite,postgres),
+ * BENCH_GOOD_RATE (good receipts/s of the abuse run, 500). Results: printed, and written to
+ * .tmp/bench/collector.json.
  */
 import { execFileSync, spawn } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
-import { existsSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { cpus, loadavg, totalmem } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -34,6 +43,9 @@ const DURATION = Number(process.env.BENCH_DURATION ?? 10);
 const CONNECTIONS = Number(process.env.BENCH_CONNECTIONS ?? 32);
 const ROUNDS = Number(process.env.BENCH_ROUNDS ?? 3);
 const ENGINES = (process.env.BENCH_ENGINES ?? 'sqlite,postgres').split(',');
+const GOOD_RATE = Number(process.env.BENCH_GOOD_RATE ?? 500);
+const FLOOD_CONNECTIONS = 32;
+const FLOODER = '203.0.113.66';
 const VISITORS = 200;
 const DECISIONS = 5;
 const RESTART_MS = 1500;
@@ -64,9 +76,21 @@ function receipt(consentId = randomUUID(), seq = 1, at = new Date()) {
   };
 }
 
-/** Starts the built collector on core 1; resolves with its URL once it prints it. */
-function startCollector(db, port = 0) {
-  const child = spawn('taskset', ['-c', String(COLLECTOR_CORE), process.execPath, BIN, 'serve', '--port', String(port), '--db', db, '--origin', SITE], {
+/** The flood's receipt: ~15.5 KB, as in the audit (a valid receipt with 475 per-service choices). */
+function bigReceipt() {
+  const tag = randomUUID().slice(0, 8);
+  const services = Object.fromEntries(Array.from({ length: 475 }, (_, i) => [`tracker-${tag}-${String(i).padStart(5, '0')}`, i % 2 === 0]));
+  return { ...receipt(), services };
+}
+
+/** A 10.0.0.0/8 address, as the trusted proxy would append it to X-Forwarded-For. */
+const address = (n) => `10.${(n >>> 16) & 255}.${(n >>> 8) & 255}.${n & 255}`;
+const anyAddress = () => address(Math.floor(Math.random() * 2 ** 24));
+
+/** Starts the built collector on core 1 (default limits, one trusted proxy); resolves with its URL once it prints it. */
+function startCollector(db, port = 0, extra = []) {
+  const args = ['serve', '--port', String(port), '--db', db, '--origin', SITE, '--trust-proxy', '1', ...extra];
+  const child = spawn('taskset', ['-c', String(COLLECTOR_CORE), process.execPath, BIN, ...args], {
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   let err = '';
@@ -139,8 +163,9 @@ async function throughput(engine, pgBase) {
           duration,
           method: 'POST',
           headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8' },
-          // A new receipt (new consent ID) for every request: every one is a real insert.
-          requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(receipt()) }) }],
+          // A new receipt (new consent ID) from a new address for every request: every one is a real
+          // insert, and the rate limiter keeps up to its 100,000 keys, as under many visitors.
+          requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Forwarded-For': anyAddress() }, body: JSON.stringify(receipt()) }) }],
         },
         (error, result) => (error ? fail(error) : done(result)),
       );
@@ -182,13 +207,19 @@ async function crash(engine, pgBase) {
   };
   // The queue's own send (fetch, text/plain), with the Origin a browser would add, tallying the
   // answers: a 200 "duplicate" is a receipt stored before the kill whose 201 never arrived.
-  const answers = { stored201: 0, duplicate200: 0, networkErrors: 0, other: 0 };
-  const send = async (url, body) => {
+  const answers = { stored201: 0, duplicate200: 0, tooMany429: 0, networkErrors: 0, other: 0 };
+  const send = async (url, body, from) => {
     try {
-      const response = await fetch(url, { method: 'POST', body, headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8' }, signal: AbortSignal.timeout(10_000) });
+      const response = await fetch(url, {
+        method: 'POST',
+        body,
+        headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8', 'X-Forwarded-For': from },
+        signal: AbortSignal.timeout(10_000),
+      });
       await response.arrayBuffer();
       if (response.status === 201) answers.stored201++;
       else if (response.status === 200) answers.duplicate200++;
+      else if (response.status === 429) answers.tooMany429++;
       else answers.other++;
       return response.status;
     } catch (error) {
@@ -196,13 +227,14 @@ async function crash(engine, pgBase) {
       throw error;
     }
   };
-  const visitors = Array.from({ length: VISITORS }, () => ({
+  const visitors = Array.from({ length: VISITORS }, (_, i) => ({
     id: randomUUID(),
     queue: createReceiptQueue({
       endpoint,
       storage: memoryStorage(),
       storageKey: 'consentgate-receipts',
-      send,
+      // Each visitor from its own address, as the proxy would say.
+      send: (url, body) => send(url, body, address(i + 1)),
       retry: { baseMs: 250, maxMs: 2000 },
       beacon: () => false,
     }),
@@ -215,21 +247,18 @@ async function crash(engine, pgBase) {
   let made = 0;
   const started = Date.now();
   const spread = 6000; // each visitor's decisions fall at random times in the first 6 s
-  const decisions = visitors.flatMap((visitor) =>
-    Array.from({ length: DECISIONS }, () => Math.random() * spread)
-      .sort((a, b) => a - b)
-      .map((at, i) => ({ visitor, seq: i + 1, at })),
-  );
-  const timers = decisions.map(
-    ({ visitor, seq, at }) =>
-      new Promise((done) =>
-        setTimeout(() => {
-          visitor.queue.add(receipt(visitor.id, seq, new Date()));
-          made++;
-          done();
-        }, at),
-      ),
-  );
+  const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+  // Each visitor's decisions one after another, at random times in the first 6 s. Chained, not one
+  // timer each: timers due in the same millisecond may fire out of order, and the queue rightly
+  // ignores a seq lower than one it already holds (a decision made before a later one).
+  const timers = visitors.map(async (visitor) => {
+    const times = Array.from({ length: DECISIONS }, () => Math.random() * spread).sort((a, b) => a - b);
+    for (let i = 0; i < times.length; i++) {
+      await sleep(times[i] - (Date.now() - started));
+      visitor.queue.add(receipt(visitor.id, i + 1, new Date()));
+      made++;
+    }
+  });
   // Mid-run: SIGKILL (no clean shutdown, requests in flight die), then restart on the same port.
   await new Promise((r) => setTimeout(r, 2500));
   const beforeKill = await store.count().catch(() => null);
@@ -256,6 +285,76 @@ async function crash(engine, pgBase) {
   return { engine, visitors: VISITORS, receiptsMade: made, rowsStored: rows, lost: made - rows, pending, ...stats, ...answers, rowsBeforeKill: beforeKill, killedAtMs: killedAt, restartedAtMs: restartedAt, allAckedAtMs: settledAt };
 }
 
+/** One autocannon run as a promise. */
+const cannon = (options) => new Promise((done, fail) => autocannon(options, (error, result) => (error ? fail(error) : done(result))));
+
+/** CPU seconds a process has used (Linux /proc; clock ticks of 10 ms). */
+function cpuSeconds(pid) {
+  const fields = readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+  return (Number(fields[11]) + Number(fields[12])) / 100;
+}
+
+/** Runs `phase`, and measures the share of a core the collector process used meanwhile. */
+async function withCpu(pid, phase) {
+  const [cpu, wall] = [cpuSeconds(pid), Date.now()];
+  const result = await phase();
+  return { result, collectorCpu: Math.round(((cpuSeconds(pid) - cpu) / ((Date.now() - wall) / 1000)) * 100) / 100 };
+}
+
+/** What one side of the abuse run got: statuses, rate, latency. */
+const outcome = (result) => ({
+  requests: result.requests.total,
+  perS: Math.round(result.requests.average),
+  statuses: Object.fromEntries(Object.entries(result.statusCodeStats ?? {}).map(([code, { count }]) => [code, count])),
+  errors: result.errors,
+  timeouts: result.timeouts,
+  p50ms: result.latency.p50,
+  p99ms: result.latency.p99,
+});
+
+/**
+ * Good clients (GOOD_RATE receipts/s, each from one of 10,000 addresses: a few a minute each) for
+ * DURATION s alone, then as long again while one address floods. `limits`: the defaults, or all off.
+ */
+async function abuse(engine, pgBase, limits) {
+  const store = await freshDb(engine, `${engine}-abuse-${limits ? 'on' : 'off'}`, pgBase);
+  const off = ['--rate-ip', '0', '--rate-consent', '0', '--daily-cap-mb', '0'];
+  const { child, url } = await startCollector(store.db, 0, limits ? [] : off);
+  const headers = { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8' };
+  const good = (duration) =>
+    cannon({
+      url: `${url}/receipts`,
+      connections: 16,
+      overallRate: GOOD_RATE,
+      duration,
+      method: 'POST',
+      headers,
+      requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Forwarded-For': address(1 + Math.floor(Math.random() * 10_000)) }, body: JSON.stringify(receipt()) }) }],
+    });
+  const flood = (duration) =>
+    cannon({
+      url: `${url}/receipts`,
+      connections: FLOOD_CONNECTIONS,
+      duration,
+      method: 'POST',
+      headers: { ...headers, 'X-Forwarded-For': FLOODER },
+      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(bigReceipt()) }) }],
+    });
+  await good(2); // warm-up
+  const alone = await withCpu(child.pid, () => good(DURATION));
+  const both = await withCpu(child.pid, () => Promise.all([good(DURATION), flood(DURATION)]));
+  await stopped(child);
+  return {
+    engine,
+    limits: limits ? 'defaults' : 'off',
+    floodReceiptBytes: JSON.stringify(bigReceipt()).length,
+    goodAlone: { ...outcome(alone.result), collectorCpu: alone.collectorCpu },
+    goodDuringFlood: { ...outcome(both.result[0]), collectorCpu: both.collectorCpu },
+    flood: outcome(both.result[1]),
+    rowsStored: await store.count(),
+  };
+}
+
 async function main() {
   for (const file of [BIN, join(ROOT, 'server/dist/cli.mjs'), join(ROOT, 'dist/index.mjs')])
     if (!existsSync(file)) throw new Error(`${file} is missing: run npm run build (npm run bench:collector does)`);
@@ -267,7 +366,7 @@ async function main() {
     cluster = await startCluster({ core: COLLECTOR_CORE });
     pgBase = cluster.url;
   }
-  const results = { throughput: [], crash: [] };
+  const results = { throughput: [], crash: [], abuse: [] };
   const failures = [];
   try {
     if (pgBase) {
@@ -295,6 +394,12 @@ async function main() {
       const c = await crash(engine, pgBase);
       console.log(c);
       results.crash.push(c);
+      for (const limits of [true, false]) {
+        console.log(`== ${engine}: abuse, limits ${limits ? 'at their defaults' : 'off'} (${GOOD_RATE} good receipts/s; one address flooding with ${FLOOD_CONNECTIONS} connections)`);
+        const a = await abuse(engine, pgBase, limits);
+        console.log(JSON.stringify(a));
+        results.abuse.push(a);
+      }
     }
   } finally {
     cluster?.stop();
@@ -315,11 +420,22 @@ async function main() {
   console.log('| --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const t of results.throughput)
     console.log(`| ${t.engine} | ${t.receiptsPerS} | ${t.p50ms} | ${t.p99ms} | ${t.errors + t.non2xx} | ${t.status2xx} | ${t.rowsStored} | ${t.rounds.map((r) => `${r.receiptsPerS}/${r.p99ms}`).join(', ')} |`);
-  console.log('\n| engine | receipts made | rows stored | lost | sent | resent | network errors | 201 | 200 duplicate | acked | dropped |');
-  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
+  console.log('\n| engine | receipts made | rows stored | lost | sent | resent | network errors | 201 | 200 duplicate | 429 | acked | dropped |');
+  console.log('| --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- | --- |');
   for (const c of results.crash)
-    console.log(`| ${c.engine} | ${c.receiptsMade} | ${c.rowsStored} | ${c.lost} | ${c.sent} | ${c.resent} | ${c.networkErrors} | ${c.stored201} | ${c.duplicate200} | ${c.acked} | ${c.dropped} |`);
+    console.log(`| ${c.engine} | ${c.receiptsMade} | ${c.rowsStored} | ${c.lost} | ${c.sent} | ${c.resent} | ${c.networkErrors} | ${c.stored201} | ${c.duplicate200} | ${c.tooMany429} | ${c.acked} | ${c.dropped} |`);
+  const count = (side, code) => side.statuses[code] ?? 0;
+  console.log('\n| engine | limits | good alone: 201 / sent, p50/p99 ms, collector CPU | good during flood: 201 / sent, 429, 503, p50/p99 ms, collector CPU | flood: answered/s, 201, 429 | rows stored |');
+  console.log('| --- | --- | --- | --- | --- | --- |');
+  for (const a of results.abuse) {
+    const { goodAlone: alone, goodDuringFlood: during, flood } = a;
+    console.log(
+      `| ${a.engine} | ${a.limits} | ${count(alone, 201)} / ${alone.requests}, ${alone.p50ms}/${alone.p99ms}, ${alone.collectorCpu} | ${count(during, 201)} / ${during.requests}, ${count(during, 429)}, ${count(during, 503)}, ${during.p50ms}/${during.p99ms}, ${during.collectorCpu} | ${flood.perS}, ${count(flood, 201)}, ${count(flood, 429)} | ${a.rowsStored} |`,
+    );
+  }
   for (const c of results.crash) if (c.lost || c.pending) failures.push(`${c.engine} crash test: ${c.lost} lost, ${c.pending} still pending`);
+  for (const a of results.abuse)
+    if (a.limits === 'defaults' && (count(a.goodDuringFlood, 429) || count(a.goodDuringFlood, 503))) failures.push(`${a.engine} abuse: good clients got 429/503 during the flood`);
   if (failures.length) {
     console.error(`\nFAILED:\n  ${failures.join('\n  ')}`);
     process.exitCode = 1;
