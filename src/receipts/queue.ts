@@ -203,7 +203,8 @@ export function createReceiptQueue(options: ReceiptQueueOptions): ReceiptQueue {
       inFlight.delete(key);
     }
     if (ACKED(status)) {
-      if (status === CONFLICT) logWarning(`Receipt ${key}: the collector holds another under its key; this one is kept as a conflict (202)`);
+      // Stored, as a conflict: another sender claimed this seq first (see the collector's README).
+      if (status === CONFLICT) logWarning(`Receipt ${key}: the collector holds another (202)`);
       stats.acked++;
       remove(key);
       return true;
