@@ -331,14 +331,17 @@ async function abuse(engine, pgBase, limits) {
       headers,
       requests: [{ setupRequest: (req) => ({ ...req, headers: { ...req.headers, 'X-Forwarded-For': address(1 + Math.floor(Math.random() * 10_000)) }, body: JSON.stringify(receipt()) }) }],
     });
+  // The flood in a process of its own (on the same core): in this one its 32 connections would
+  // starve the good clients' event loop, and measure the driver instead of the collector.
   const flood = (duration) =>
-    cannon({
-      url: `${url}/receipts`,
-      connections: FLOOD_CONNECTIONS,
-      duration,
-      method: 'POST',
-      headers: { ...headers, 'X-Forwarded-For': FLOODER },
-      requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(bigReceipt()) }) }],
+    new Promise((done, fail) => {
+      const child = spawn(process.execPath, [fileURLToPath(import.meta.url)], {
+        stdio: ['ignore', 'pipe', 'inherit'],
+        env: { ...process.env, CONSENTGATE_BENCH_PINNED: '1', CONSENTGATE_BENCH_FLOOD: JSON.stringify({ url, duration }) },
+      });
+      let out = '';
+      child.stdout.on('data', (c) => (out += c));
+      child.on('exit', (code) => (code === 0 ? done(JSON.parse(out)) : fail(new Error(`flood process exited ${code}`))));
     });
   await good(2); // warm-up
   const alone = await withCpu(child.pid, () => good(DURATION));
@@ -443,7 +446,22 @@ async function main() {
 }
 
 // This process (autocannon, the simulated visitors) on core 0; the collector and its database on core 1.
-if (process.env.CONSENTGATE_BENCH_PINNED !== '1') {
+/** The abuse run's flooding client: one address, FLOOD_CONNECTIONS connections of ~15.5 KB receipts. */
+async function floodProcess({ url, duration }) {
+  const result = await cannon({
+    url: `${url}/receipts`,
+    connections: FLOOD_CONNECTIONS,
+    duration,
+    method: 'POST',
+    headers: { Origin: SITE, 'Content-Type': 'text/plain;charset=UTF-8', 'X-Forwarded-For': FLOODER },
+    requests: [{ setupRequest: (req) => ({ ...req, body: JSON.stringify(bigReceipt()) }) }],
+  });
+  process.stdout.write(JSON.stringify(result));
+}
+
+if (process.env.CONSENTGATE_BENCH_FLOOD) {
+  await floodProcess(JSON.parse(process.env.CONSENTGATE_BENCH_FLOOD));
+} else if (process.env.CONSENTGATE_BENCH_PINNED !== '1') {
   const child = spawn('taskset', ['-c', String(DRIVER_CORE), process.execPath, fileURLToPath(import.meta.url)], {
     stdio: 'inherit',
     env: { ...process.env, CONSENTGATE_BENCH_PINNED: '1' },
