@@ -115,7 +115,8 @@ describe('the built CLI', () => {
       await store.close();
       const { child, url, exited, stderr } = await serve(['--db', database.db, '--origin', SITE, '--retain-days', '365']);
       const deadline = Date.now() + 10_000;
-      while (!/retention/.test(stderr()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
+      // The start-up line names retention too: wait for the run's own line.
+      while (!/retention: deleted|retention failed/.test(stderr()) && Date.now() < deadline) await new Promise((resolve) => setTimeout(resolve, 50));
       expect(stderr()).toMatch(/retention: deleted 1 receipt and 0 conflicts received before \S+ \(--retain-days 365\); recorded in retention_runs/);
       expect((await fetch(`${url}/health`)).status).toBe(200);
       child.kill('SIGTERM');
