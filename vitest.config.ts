@@ -1,9 +1,10 @@
 import { defineConfig } from 'vitest/config';
 import { cssModules } from './scripts/css-modules.mjs';
 
-// Three projects: fast unit tests in happy-dom, browser tests that drive real headless Chromium
-// through playwright-core against the built dist/ files, and the receipt collector (server/) against
-// real SQLite files and a real PostgreSQL server (started by server/test/postgres-setup.ts).
+// Four projects: fast unit tests in happy-dom, browser tests that drive real headless Chromium
+// through playwright-core against the built dist/ files, the scanner (scan/: its built CLI, driving
+// Chromium against the demo site) and the receipt collector (server/) against real SQLite files and
+// a real PostgreSQL server (started by server/test/postgres-setup.ts).
 export default defineConfig({
   // The UI's style sheets (src/ui/styles/*.css) as the build makes them: minified string + classes.
   plugins: [cssModules()],
@@ -27,6 +28,19 @@ export default defineConfig({
           include: ['test/browser/**/*.test.ts'],
           testTimeout: 60_000,
           hookTimeout: 60_000,
+          // One Chromium at a time: the machine has two cores.
+          fileParallelism: false,
+        },
+      },
+      {
+        extends: true,
+        test: {
+          name: 'scan',
+          environment: 'node',
+          include: ['scan/test/**/*.test.ts'],
+          // A scan of the demo takes 20-40 s on two shared cores; the CLI runs as a child process.
+          testTimeout: 180_000,
+          hookTimeout: 180_000,
           // One Chromium at a time: the machine has two cores.
           fileParallelism: false,
         },
