@@ -148,10 +148,15 @@ describe('a plain site (no ConsentGate)', () => {
     expect(run.stdout).toContain('Unknown third parties (1): tracker-unknown.example (pixel.tracker-unknown.example)');
   });
 
-  it('check fails on a third party before consent; with it allowed, passes but says it checked no Reject all', async () => {
+  it('check fails on a third party before consent; allowed, or declared necessary in --config, it passes', async () => {
     const failed = await runCli(['check', new URL('/ok', site.url).href, '--offline', '--pages', '1']);
     expect(failed.code).toBe(1);
     expect(failed.stdout).toContain('image https://pixel.tracker-unknown.example/p.gif?page=ok');
+    const config = join(work, 'site-config.json');
+    const essential = { id: 'essential', required: true, services: [{ id: 'pixel-host', domains: ['pixel.tracker-unknown.example'] }] };
+    writeFileSync(config, JSON.stringify({ policy: { version: '1' }, categories: [essential] } satisfies ConsentGateConfig));
+    const declared = await runCli(['check', new URL('/ok', site.url).href, '--offline', '--pages', '1', '--config', config]);
+    expect(declared.code, declared.stdout).toBe(0);
     const allowed = await runCli(['check', new URL('/ok', site.url).href, '--offline', '--pages', '1', '--allow', '*.tracker-unknown.example']);
     expect(allowed.code, allowed.stdout).toBe(0);
     expect(allowed.stdout).toContain('No ConsentGate on the site: there is no Reject all to check');
