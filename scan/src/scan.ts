@@ -323,7 +323,7 @@ class SiteScan {
 export async function scanSite(options: ScanOptions): Promise<ScanResult> {
   const startUrl = /^https?:\/\//i.test(options.url) ? pageUrl(options.url, options.url) : null;
   if (!startUrl) throw new StartPageError(`${options.url} is not an http(s) URL`);
-  const browser = await launchChromium();
+  const browser = await launchChromium((message) => options.progress?.note(message));
   try {
     return await new SiteScan(browser, options, startUrl).run();
   } finally {

@@ -2,7 +2,7 @@
  * The CLI on bad input (exit code 2, a clear message) and on a plain site without ConsentGate:
  * robots.txt, the sitemap, a page that never finishes loading, an unknown third party.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { chmodSync, mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -10,7 +10,8 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ConsentGateConfig } from '../../src/types';
 import { createProgress } from '../src/progress';
-import { runCli } from './_util/cli';
+import { chromeExecutable } from '../../scripts/chromium.mjs';
+import { BIN, runCli } from './_util/cli';
 
 const work = mkdtempSync(join(tmpdir(), 'cg-scan-cli-'));
 afterAll(() => rmSync(work, { recursive: true, force: true }));
@@ -127,6 +128,36 @@ describe('bad input: exit 2 with a clear error', () => {
     const missing = await runCli(['check', new URL('/missing', site.url).href]);
     expect(missing.code).toBe(2);
     expect(missing.stderr).toContain('/missing: HTTP 404');
+  });
+});
+
+describe("Chromium's sandbox", () => {
+  // A Chromium that, like one in a container without user namespaces, starts only without its sandbox.
+  const wrapperDir = join(work, 'sandboxless');
+  const wrapper = join(wrapperDir, 'chromium');
+  const home = join(work, 'home');
+  beforeAll(() => {
+    mkdirSync(wrapperDir);
+    mkdirSync(home);
+    writeFileSync(wrapper, `#!/bin/sh\ncase " $* " in *" --no-sandbox "*) exec ${chromeExecutable()} "$@";; esac\necho "No usable sandbox!" >&2\nexit 1\n`);
+    chmodSync(wrapper, 0o755);
+    for (const dir of [work, wrapperDir, home]) chmodSync(dir, 0o777);
+  });
+  const root = process.getuid?.() === 0;
+  // As root the scan must turn the sandbox off (Chromium's rule); the other user is tried through
+  // setpriv, so both paths run wherever the tests run as root.
+  const asOtherUser = root ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+
+  it('is used where it starts; where it cannot, the scan says so and goes on without it', async () => {
+    const run = await runCli(['check', new URL('/from-sitemap', site.url).href, '--offline', '--pages', '1'], { CHROME_PATH: wrapper, HOME: home }, BIN, asOtherUser);
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).toContain("Chromium's sandbox did not start");
+  });
+
+  it.skipIf(!root)('is off for root without a word', async () => {
+    const run = await runCli(['check', new URL('/from-sitemap', site.url).href, '--offline', '--pages', '1'], { CHROME_PATH: wrapper });
+    expect(run.code, run.stderr).toBe(0);
+    expect(run.stderr).not.toContain('sandbox');
   });
 });
 

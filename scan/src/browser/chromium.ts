@@ -36,14 +36,32 @@ export function findChromium(): string {
   return path;
 }
 
-export async function launchChromium(): Promise<Browser> {
+const NO_SANDBOX = '--no-sandbox';
+const firstLine = (error: unknown) => (error instanceof Error ? error.message.split('\n')[0]! : String(error));
+
+/**
+ * The repo's flags switch Chromium's sandbox off: its tests run as root in containers, where
+ * Chromium will not start with it. A scan opens pages of any site, so here the sandbox stays on
+ * wherever it runs: off for root (Chromium's own rule), or when it cannot start (a container
+ * without user namespaces), which `warn` says.
+ */
+export async function launchChromium(warn: (message: string) => void): Promise<Browser> {
   const path = findChromium();
   // Loaded here, not at start: --help and usage errors answer at once.
   const { chromium } = await import('playwright-core');
+  // `chromiumSandbox`: Playwright adds --no-sandbox itself unless told otherwise.
+  const launch = (sandbox: boolean) =>
+    chromium.launch({ executablePath: path, headless: true, chromiumSandbox: sandbox, args: [...CHROMIUM_ARGS.filter((a) => a !== NO_SANDBOX), ...(sandbox ? [] : [NO_SANDBOX])] });
+  if (process.getuid?.() !== 0) {
+    try {
+      return await launch(true);
+    } catch (error) {
+      warn(`Chromium's sandbox did not start (${firstLine(error)}): the pages are opened without it`);
+    }
+  }
   try {
-    return await chromium.launch({ executablePath: path, headless: true, args: [...CHROMIUM_ARGS] });
+    return await launch(false);
   } catch (error) {
-    const reason = error instanceof Error ? error.message.split('\n')[0] : String(error);
-    throw new ChromiumMissingError(`Chromium at ${path} did not start (${reason}). ${HOW_TO_INSTALL}`);
+    throw new ChromiumMissingError(`Chromium at ${path} did not start (${firstLine(error)}). ${HOW_TO_INSTALL}`);
   }
 }

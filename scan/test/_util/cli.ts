@@ -18,10 +18,14 @@ export interface Run {
   stderr: string;
 }
 
-/** Runs the CLI (`bin`: another copy of it, such as an installed one) as a child process. */
-export function runCli(args: string[], env: Record<string, string> = {}, bin = BIN): Promise<Run> {
+/**
+ * Runs the CLI (`bin`: another copy of it, such as an installed one) as a child process;
+ * `prefix`: a command it runs under (`setpriv …` to run as another user).
+ */
+export function runCli(args: string[], env: Record<string, string> = {}, bin = BIN, prefix: string[] = []): Promise<Run> {
   return new Promise((done) => {
-    const child = spawn(process.execPath, [bin, ...args], { env: { ...process.env, ...env }, cwd: REPO });
+    const [command, ...rest] = [...prefix, process.execPath, bin, ...args];
+    const child = spawn(command!, rest, { env: { ...process.env, ...env }, cwd: REPO });
     let stdout = '';
     let stderr = '';
     child.stdout.on('data', (c) => (stdout += c));
