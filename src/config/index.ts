@@ -1,4 +1,4 @@
 export { validateConfig, ConsentGateConfigError, type ValidationResult } from './validate';
 export { resolveConfig, modeForRegion, type ResolvedConfig, type ResolvedCategory, type ResolvedSignal } from './resolve';
-export { isSafeUrl } from './rules';
+export { isSafeUrl } from './safe-url';
 export { HOST_PATTERN } from './config-rules';

@@ -6,7 +6,7 @@
  */
 import { configRules } from './config-rules';
 import type { Rule } from './rules';
-import { SAFE_URL } from './rules';
+import { SAFE_URL } from './safe-url';
 import { schemaDocs } from './schema-docs';
 
 type JsonSchema = Record<string, unknown>;

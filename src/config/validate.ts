@@ -1,6 +1,7 @@
 import type { ConfigProblem, ConsentGateConfig } from '../types';
 import { configRules } from './config-rules';
-import { expected, isSafeUrl, type Rule } from './rules';
+import { expected, type Rule } from './rules';
+import { isSafeUrl, SAFE_URL } from './safe-url';
 
 /** Words that tell a path where it is: `categories[2].services[0].domains`. */
 function join(path: string, key: string | number): string {
@@ -37,7 +38,7 @@ function check(value: unknown, rule: Rule, path: string, out: ConfigProblem[]): 
         typeof value !== 'string' ||
         (rule.re && !rule.re.test(value)) ||
         (rule.oneOf && !rule.oneOf.includes(value)) ||
-        (rule.url && !isSafeUrl(value))
+        (rule.url && !(SAFE_URL.test(value) && isSafeUrl(value)))
       )
         fail();
       return;

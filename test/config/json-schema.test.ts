@@ -37,6 +37,7 @@ describe('the shipped JSON Schema', () => {
     agree({ ...minimalConfig, regions: { california: 'opt-out' } });
     agree({ ...minimalConfig, policy: { version: '1', lifetimeDays: 396 } });
     agree({ ...minimalConfig, policy: { version: '1', privacyPolicyUrl: 'javascript:alert(1)' } });
+    agree({ ...minimalConfig, policy: { version: '1', privacyPolicyUrl: '\u0001javascript:alert(1)' } });
     agree({ ...minimalConfig, ui: { theme: { '--cg-accent': 'red;} body{display:none' } } });
     agree({ ...minimalConfig, ui: { theme: { color: 'red' } } });
     agree({ ...minimalConfig, categrories: [] });
