@@ -9,6 +9,7 @@ import type {
   SignalPolicy,
   UiTexts,
 } from '../types';
+import { isObject } from '../json-value';
 
 export interface ResolvedSignal {
   mode: SignalPolicy;
@@ -75,10 +76,15 @@ function only(ids: readonly string[], known: Set<string>): string[] {
   return ids.filter((id) => known.has(id));
 }
 
+/** An object without a prototype: only the config's own keys are in it. */
+const bare = <T>(value?: T): T => Object.assign(Object.create(null), value);
+
 /** Fills in defaults. Takes a config that `validateConfig` accepted; returns a frozen copy. */
 export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
-  // A copy first: the caller's object stays theirs, ours is frozen.
-  const config = JSON.parse(JSON.stringify(input)) as ConsentGateConfig;
+  // A copy first: the caller's object stays theirs, ours is frozen. Its objects have no prototype,
+  // so that looking up a region, a language or a category named `constructor` or `toString`
+  // finds nothing rather than what `Object.prototype` lends every object.
+  const config = JSON.parse(JSON.stringify(input), (_, value: unknown) => (isObject(value) ? bare(value) : value)) as ConsentGateConfig;
   const known = new Set(config.categories.map((c) => c.id));
   const dnt = config.signals?.doNotTrack;
   const gpc = config.signals?.globalPrivacyControl;
@@ -86,7 +92,7 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
   const gpcMode = gpc?.mode ?? 'honor';
   return deepFreeze<ResolvedConfig>({
     mode: config.mode ?? 'opt-in',
-    regions: config.regions ?? {},
+    regions: config.regions ?? bare(),
     policy: {
       version: config.policy.version,
       privacyPolicyUrl: config.policy.privacyPolicyUrl,
@@ -116,14 +122,14 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
       },
     },
     language: config.language ?? 'auto',
-    texts: config.texts ?? {},
+    texts: config.texts ?? bare(),
     ui: {
       layout: config.ui?.layout ?? 'bar',
       optOutCategories: only(config.ui?.optOutLink?.categories ?? ['analytics', 'advertising'], known),
       optOutFixed: config.ui?.optOutLink?.fixed ?? true,
       placeholderGrants: config.ui?.placeholderGrants ?? 'service',
       optOutLinks: config.ui?.optOutLinks ?? [],
-      theme: config.ui?.theme ?? {},
+      theme: config.ui?.theme ?? bare(),
       nonce: config.ui?.nonce,
       bannerInOptOut: config.ui?.bannerInOptOut ?? false,
     },

@@ -50,6 +50,13 @@ export interface UnionRule {
 }
 export type Rule = StringRule | NumberRule | BooleanRule | ArrayRule | ObjectRule | NullRule | UnionRule;
 
+/**
+ * Whether `key` is the object's own: a config's `constructor` or `__proto__` key must never be
+ * taken for the rule or value that `Object.prototype` lends every object. Not `Object.hasOwn`:
+ * Safari before 15.4 lacks it, and a TypeError there would block every category.
+ */
+export const hasOwn = (object: object, key: string): boolean => Object.prototype.hasOwnProperty.call(object, key);
+
 export const str = (extra: Omit<StringRule, 'k'> = {}): StringRule => ({ k: 's', ...extra });
 export const num = (min: number, max: number, int?: true): NumberRule => ({ k: 'n', min, max, int });
 export const bool: BooleanRule = { k: 'b' };

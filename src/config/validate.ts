@@ -1,6 +1,6 @@
 import type { ConfigProblem, ConsentGateConfig } from '../types';
 import { configRules } from './config-rules';
-import { expected, type Rule } from './rules';
+import { expected, hasOwn, type Rule } from './rules';
 import { isSafeUrl, SAFE_URL } from './safe-url';
 
 /** Words that tell a path where it is: `categories[2].services[0].domains`. */
@@ -61,10 +61,10 @@ function check(value: unknown, rule: Rule, path: string, out: ConfigProblem[]): 
     case 'o': {
       if (!isPlainObject(value)) return fail();
       for (const key of rule.req ?? []) {
-        if (!(key in value)) out.push({ path: join(path, key), message: `missing; expected ${expected(rule.props[key]!)}`, severity: 'error' });
+        if (!hasOwn(value, key)) out.push({ path: join(path, key), message: `missing; expected ${expected(rule.props[key]!)}`, severity: 'error' });
       }
       for (const key of Object.keys(value)) {
-        const sub = rule.props[key];
+        const sub = hasOwn(rule.props, key) ? rule.props[key] : undefined;
         const keyPath = join(path, key);
         if (sub) check(value[key], sub, keyPath, out);
         else if (rule.values) {
