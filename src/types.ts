@@ -119,12 +119,42 @@ export interface UiConfig {
   placeholderGrants?: 'service' | 'category';
   /** Third-party opt-out pages shown in the preferences (the industry ad-choices page). */
   optOutLinks?: Array<{ title: string; url: string }>;
-  /** CSS custom property overrides, e.g. `{ "--cg-accent": "#0a5" }`. */
-  theme?: Record<string, string>;
+  /** The style sheet's custom properties, e.g. `{ "--cg-accent": "#0a5" }`. */
+  theme?: ThemeConfig;
   /** Nonce for the injected `<style>` when the page has a strict CSP. */
   nonce?: string;
   /** Show a banner in opt-out regimes too (otherwise a notice). @default false */
   bannerInOptOut?: boolean;
+}
+
+/**
+ * The UI's colours, lengths and font (`ui.theme`), set on its shadow hosts. Each takes only values
+ * of its kind, never `url()`, `var()`, `;`, braces, backslashes or comments: a theme cannot make
+ * the page fetch anything or style anything else. Colours: a hex code (`#0a5`), a name, or
+ * `rgb()`, `hsl()`, `hwb()`, `lab()`, `lch()`, `oklab()`, `oklch()` of numbers. Lengths: a
+ * number with a unit (`px`, `rem`, `em`, `%`…) or `0`.
+ */
+export interface ThemeConfig {
+  /** Background of the banner, the preferences and the fixed link. @default '#fff' */
+  '--cg-bg'?: string;
+  /** Text colour. @default '#1b1c1f' */
+  '--cg-fg'?: string;
+  /** Secondary text and switch outlines. @default '#4f525a' */
+  '--cg-muted'?: string;
+  /** Buttons, links, switches and the focus ring. @default '#1f4fd1' */
+  '--cg-accent'?: string;
+  /** Text on accent-coloured buttons. @default '#fff' */
+  '--cg-on-accent'?: string;
+  /** Dividers and borders. @default '#d7d9de' */
+  '--cg-line'?: string;
+  /** Background of notes and placeholders. @default '#f2f3f5' */
+  '--cg-soft'?: string;
+  /** Corner radius of panels and buttons. @default '10px' */
+  '--cg-radius'?: string;
+  /** Padding of panels. @default '16px' */
+  '--cg-space'?: string;
+  /** Font families, e.g. `"Inter, sans-serif"`: names only (quotes allowed). @default 'system-ui,sans-serif' */
+  '--cg-font'?: string;
 }
 
 export interface BlockingConfig {

@@ -52,6 +52,31 @@ const category = obj(
   { req: ['id'] },
 );
 
+/**
+ * `ui.theme`: the style sheet's custom properties, each with the only kind of value it takes
+ * (issue 16, item 5: a value like `url(https://tracker/)` would make the page fetch it). Colours are
+ * a hex code, a name, or a colour function of numbers; lengths a number with a unit; the font a
+ * family list. No value can hold `(` beyond a colour function's numbers, `;`, `{`, `}`, `\` or a
+ * comment, so none can name a URL or end the declaration.
+ */
+const colour = str({
+  re: /^(#([0-9a-fA-F]{3,4}|[0-9a-fA-F]{6}|[0-9a-fA-F]{8})|[a-zA-Z]{1,40}|(rgba?|hsla?|hwb|lab|lch|oklab|oklch)\([-+0-9a-z.,%/ ]{0,80}\))$/,
+  x: 'a colour: #hex, a name, or rgb()/hsl()/oklch()… of numbers',
+});
+const length = str({ re: /^(0|(\d{1,4}(\.\d{1,4})?|\.\d{1,4})(px|r?em|%|ch|ex|vw|vh|vmin|vmax|pt))$/, x: 'a length like "12px" or "0.75rem"' });
+export const themeRules = {
+  '--cg-bg': colour,
+  '--cg-fg': colour,
+  '--cg-muted': colour,
+  '--cg-accent': colour,
+  '--cg-on-accent': colour,
+  '--cg-line': colour,
+  '--cg-soft': colour,
+  '--cg-radius': length,
+  '--cg-space': length,
+  '--cg-font': str({ re: /^[-\w ,.'"\u00a0-\uffff]{1,200}$/, x: 'font families like "Inter, sans-serif"' }),
+};
+
 const signal = obj(
   { mode: signalMode, categories: idList, statement: str(), reason: str() },
   { req: ['mode'] },
@@ -85,10 +110,7 @@ export const configRules = obj(
       optOutLink: obj({ categories: idList, fixed: bool }),
       placeholderGrants: str({ oneOf: ['service', 'category'] }),
       optOutLinks: arr(obj({ title: str(), url }, { req: ['title', 'url'] }), { x: 'an array of { title, url } links' }),
-      theme: map(str({ re: /^[^;{}<>]*$/, x: 'a CSS value without ; { } < >' }), {
-        keyRe: /^--cg-[a-z0-9-]+$/,
-        x: '--cg-* properties mapped to CSS values',
-      }),
+      theme: obj(themeRules),
       nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/, x: 'a CSP nonce' }),
       bannerInOptOut: bool,
     }),

@@ -10,6 +10,8 @@ import type {
   UiTexts,
 } from '../types';
 import { isObject } from '../json-value';
+import { themeRules } from './config-rules';
+import { hasOwn } from './rules';
 
 export interface ResolvedSignal {
   mode: SignalPolicy;
@@ -79,6 +81,19 @@ function only(ids: readonly string[], known: Set<string>): string[] {
 /** An object without a prototype: only the config's own keys are in it. */
 const bare = <T>(value?: T): T => Object.assign(Object.create(null), value);
 
+/**
+ * The theme's known properties whose values are of their kind, nothing else: never applied,
+ * whatever reached this function (issue 16, item 5: `url()` in a theme value fetches it).
+ */
+function themeOf(theme: Record<string, string> = {}): Record<string, string> {
+  const known: Record<string, string> = bare();
+  for (const [key, value] of Object.entries(theme)) {
+    const rule = hasOwn(themeRules, key) ? themeRules[key as keyof typeof themeRules] : undefined;
+    if (rule && typeof value === 'string' && rule.re!.test(value)) known[key] = value;
+  }
+  return known;
+}
+
 /** Fills in defaults. Takes a config that `validateConfig` accepted; returns a frozen copy. */
 export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
   // A copy first: the caller's object stays theirs, ours is frozen. Its objects have no prototype,
@@ -129,7 +144,7 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
       optOutFixed: config.ui?.optOutLink?.fixed ?? true,
       placeholderGrants: config.ui?.placeholderGrants ?? 'service',
       optOutLinks: config.ui?.optOutLinks ?? [],
-      theme: config.ui?.theme ?? bare(),
+      theme: themeOf(config.ui?.theme),
       nonce: config.ui?.nonce,
       bannerInOptOut: config.ui?.bannerInOptOut ?? false,
     },

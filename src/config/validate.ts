@@ -6,7 +6,7 @@ import { isSafeUrl, SAFE_URL } from './safe-url';
 /** Words that tell a path where it is: `categories[2].services[0].domains`. */
 function join(path: string, key: string | number): string {
   if (typeof key === 'number') return `${path}[${key}]`;
-  const safe = /^[A-Za-z_$][\w$-]*$/.test(key) ? key : JSON.stringify(key);
+  const safe = /^[A-Za-z_$-][\w$-]*$/.test(key) ? key : JSON.stringify(key);
   return path ? `${path}.${safe}` : safe;
 }
 

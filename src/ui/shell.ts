@@ -153,8 +153,9 @@ export function mountShell(options: ShellOptions): UiShell {
 
   function shadow(tag: string, parent: Node, before: Node | null, className: string, css = ''): HTMLElement {
     const host = doc.createElement(tag);
-    // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'.
-    for (const [key, value] of Object.entries(config.ui.theme)) if (key.startsWith('--cg-')) host.style.setProperty(key, value);
+    // CSSOM, not a style attribute: allowed under a CSP without 'unsafe-inline'. resolveConfig kept
+    // only the theme's own properties, each with a value of its kind (a colour, a length, fonts).
+    for (const [key, value] of Object.entries(config.ui.theme)) host.style.setProperty(key, value);
     const b = box(host.attachShadow({ mode: 'open' }), className, shellCss + css);
     parent.insertBefore(host, before);
     return b;

@@ -52,6 +52,14 @@ describe('mountUi: where the UI lives', () => {
     // (happy-dom writes the attribute itself inside setProperty; the source test below checks ours.)
   });
 
+  it('never applies a theme value that is not of its kind, even from an unvalidated config (no url() fetch)', () => {
+    const setProperty = vi.spyOn(CSSStyleDeclaration.prototype, 'setProperty');
+    setup({ ui: { theme: { '--cg-accent': 'url(https://www.facebook.com/tr)', '--cg-font': 'x, image-set("https://t.example/p.png" 1x)', '--cg-x': '#fff', '--cg-fg': '#111' } } }, { unvalidated: true });
+    const host = document.querySelector<HTMLElement>('consentgate-ui')!;
+    expect(host.style.getPropertyValue('--cg-accent')).toBe('');
+    expect(setProperty.mock.calls.filter(([name]) => name.startsWith('--cg-'))).toEqual([['--cg-fg', '#111']]);
+  });
+
   it('theme values cannot inject other declarations', () => {
     setup({ ui: { theme: { '--cg-accent': 'red; position: absolute' } } }, { unvalidated: true });
     const host = document.querySelector<HTMLElement>('consentgate-ui')!;
