@@ -2,6 +2,7 @@
  * Public types of ConsentGate. Everything a site owner writes (the JSON config) and everything
  * the SDK hands back (the consent record, the API) is described here, once.
  */
+import type { GOOGLE_CONSENT_TYPES } from './config/google-consent-types';
 
 /** How consent works before the visitor decides. */
 export type ConsentMode = 'opt-in' | 'opt-out';
@@ -174,10 +175,13 @@ export interface SensitivePage {
   block?: string[];
 }
 
+/** A consent type of Google Consent Mode v2. */
+export type GoogleConsentType = (typeof GOOGLE_CONSENT_TYPES)[number];
+
 export interface GoogleConsentModeConfig {
   enabled: boolean;
   /** Consent types per category. @default analytics→analytics_storage; advertising→ad_storage, ad_user_data, ad_personalization; functional→functionality_storage, personalization_storage; necessary→security_storage */
-  map?: Record<string, string[]>;
+  map?: Record<string, GoogleConsentType[]>;
   /** @default 500 */
   waitForUpdate?: number;
   region?: string[];

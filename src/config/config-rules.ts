@@ -1,9 +1,10 @@
+import type en from '../ui/i18n/en.json';
 import { GOOGLE_CONSENT_TYPES } from './google-consent-types';
-import { arr, bool, map, num, obj, str } from './rules';
+import { arr, bool, keyed, map, num, obj, str } from './rules';
 
 /**
- * The shape of a ConsentGate config (see `ConsentGateConfig` in `../types.ts`). Keep the two in
- * step: `test/config/config-rules.test.ts` checks the documented example against both.
+ * The shape of a ConsentGate config. `ConsentGateConfig` in `../types.ts` is proved to be the type
+ * this tree accepts by test/config/config-type.test-d.ts.
  */
 
 const ID = /^[a-z][a-z0-9_-]*$/;
@@ -82,6 +83,9 @@ const signal = obj(
   { req: ['mode'] },
 );
 
+/** The UI's text keys: those of the reference locale, and a title and description per category. */
+type TextKey = Exclude<keyof typeof en, `category.${string}`> | `category.${string}.${'title' | 'description'}`;
+
 export const configRules = obj(
   {
     $schema: str(),
@@ -101,7 +105,7 @@ export const configRules = obj(
     categories: arr(category, { x: 'an array of categories', min: 1 }),
     signals: obj({ doNotTrack: signal, globalPrivacyControl: signal }),
     language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/, x: '"auto" or a language tag like "pt-BR"' }),
-    texts: map(map(str(), { x: 'text keys mapped to strings' }), {
+    texts: map(keyed<TextKey>()(str(), { x: 'text keys mapped to strings' }), {
       keyRe: /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/,
       x: 'language tags mapped to texts',
     }),

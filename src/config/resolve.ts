@@ -7,6 +7,7 @@ import type {
   SensitivePage,
   ServiceConfig,
   SignalPolicy,
+  ThemeConfig,
   UiTexts,
 } from '../types';
 import { isObject } from '../json-value';
@@ -85,7 +86,7 @@ const bare = <T>(value?: T): T => Object.assign(Object.create(null), value);
  * The theme's known properties whose values are of their kind, nothing else: never applied,
  * whatever reached this function (issue 16, item 5: `url()` in a theme value fetches it).
  */
-function themeOf(theme: Record<string, string> = {}): Record<string, string> {
+function themeOf(theme: ThemeConfig = {}): Record<string, string> {
   const known: Record<string, string> = bare();
   for (const [key, value] of Object.entries(theme)) {
     const rule = hasOwn(themeRules, key) ? themeRules[key as keyof typeof themeRules] : undefined;

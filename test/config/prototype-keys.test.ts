@@ -19,7 +19,7 @@ const withConstructor: ConsentGateConfig = {
   ],
   signals: { globalPrivacyControl: { mode: 'honor', categories: ['constructor'] } },
   texts: { en: { 'category.constructor.title': 'Builders' } },
-  googleConsentMode: { enabled: true, map: { constructor: ['ad_storage'] } },
+  googleConsentMode: { enabled: true, map: { constructor: ['ad_storage' as const] } },
 };
 
 describe('validateConfig', () => {

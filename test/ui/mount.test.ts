@@ -3,6 +3,7 @@ import { fireEvent } from '@testing-library/preact';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import type { ThemeConfig } from '../../src/types';
 import { fakeBlocking, setup, teardown } from '../fixtures/ui/setup';
 
 afterEach(() => {
@@ -43,7 +44,7 @@ describe('mountUi: where the UI lives', () => {
 
   it('sets ui.theme overrides on the host through CSSOM (setProperty), --cg-* only', () => {
     const setProperty = vi.spyOn(CSSStyleDeclaration.prototype, 'setProperty');
-    setup({ ui: { theme: { '--cg-accent': '#0a5c36', '--cg-radius': '0', color: 'red' } } }, { unvalidated: true });
+    setup({ ui: { theme: { '--cg-accent': '#0a5c36', '--cg-radius': '0', color: 'red' } as ThemeConfig } }, { unvalidated: true });
     const host = document.querySelector<HTMLElement>('consentgate-ui')!;
     expect(host.style.getPropertyValue('--cg-accent')).toBe('#0a5c36');
     expect(host.style.getPropertyValue('--cg-radius')).toBe('0');
@@ -54,7 +55,7 @@ describe('mountUi: where the UI lives', () => {
 
   it('never applies a theme value that is not of its kind, even from an unvalidated config (no url() fetch)', () => {
     const setProperty = vi.spyOn(CSSStyleDeclaration.prototype, 'setProperty');
-    setup({ ui: { theme: { '--cg-accent': 'url(https://www.facebook.com/tr)', '--cg-font': 'x, image-set("https://t.example/p.png" 1x)', '--cg-x': '#fff', '--cg-fg': '#111' } } }, { unvalidated: true });
+    setup({ ui: { theme: { '--cg-accent': 'url(https://www.facebook.com/tr)', '--cg-font': 'x, image-set("https://t.example/p.png" 1x)', '--cg-x': '#fff', '--cg-fg': '#111' } as ThemeConfig } }, { unvalidated: true });
     const host = document.querySelector<HTMLElement>('consentgate-ui')!;
     expect(host.style.getPropertyValue('--cg-accent')).toBe('');
     expect(setProperty.mock.calls.filter(([name]) => name.startsWith('--cg-'))).toEqual([['--cg-fg', '#111']]);
