@@ -11,7 +11,7 @@ import type {
   UiTexts,
 } from '../types';
 import { isObject } from '../json-value';
-import { themeRules } from './config-rules';
+import { themeRules } from './theme-rules';
 import { hasOwn } from './rules';
 
 export interface ResolvedSignal {

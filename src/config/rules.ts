@@ -1,8 +1,9 @@
 /**
  * A tiny rule language for JSON values. One rule tree (`config-rules.ts`) is the single source of
- * the config's shape: `validate.ts` walks it at run time and `json-schema.ts` turns it into the
- * JSON Schema that ships for editors. Rules carry no prose beyond the few words an error needs,
- * because this tree ships to every visitor; the schema's descriptions live in `schema-docs.ts`.
+ * the config's shape: `check.ts` walks it at run time for a verdict, `validate.ts` for the
+ * problems by JSON path, and `json-schema.ts` turns it into the JSON Schema that ships for editors.
+ * The config's tree carries no words at all, because it ships to every visitor: what an error says
+ * is expected is in `config-words.ts`, and the schema's descriptions in `schema-docs.ts`.
  *
  * Each builder's return type also carries, for TypeScript only, the type of the JSON its rule
  * accepts (`JsonOf<typeof rule>`): test/config/config-type.test-d.ts proves that the hand-written
@@ -11,7 +12,10 @@
 
 export interface StringRule {
   k: 's';
-  /** What an error says was expected, when more telling than "a string". */
+  /**
+   * What an error says was expected, in trees that never ship (the receipts'). The config's words
+   * are in `config-words.ts`, which only the explainer loads.
+   */
   x?: string;
   re?: RegExp;
   oneOf?: readonly string[];
@@ -107,23 +111,3 @@ export const keyed =
   <K extends string>() =>
   <R extends Rule>(values: R, extra: MapExtra = {}): ObjectRule & { values: R } & Typed<{ [P in K]?: JsonOf<R> }> =>
     map(values, extra) as ObjectRule & { values: R };
-
-/** The words an error uses for what a rule expects. */
-export function expected(rule: Rule): string {
-  switch (rule.k) {
-    case 's':
-      return rule.x ?? (rule.oneOf ? 'one of ' + rule.oneOf.map((v) => `"${v}"`).join(', ') : rule.url ? 'an https:, http: or relative URL' : 'a string');
-    case 'n':
-      return `${rule.int ? 'an integer' : 'a number'} from ${rule.min} to ${rule.max}`;
-    case 'b':
-      return 'true or false';
-    case 'a':
-      return rule.x ?? 'an array';
-    case 'o':
-      return rule.x ?? 'an object';
-    case 'z':
-      return 'null';
-    case 'u':
-      return rule.x;
-  }
-}
