@@ -355,6 +355,11 @@ export interface ConfigProblem {
   /** What was expected: `expected an array of host patterns`. */
   message: string;
   severity: 'error' | 'warning';
+  /**
+   * Set on the list's last lines only when the list was cut short (after 50 problems): how many
+   * problems of this severity were not listed.
+   */
+  count?: number;
 }
 
 /** The API shared by `createConsentGate()` and `window.ConsentGate`. */

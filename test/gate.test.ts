@@ -16,7 +16,7 @@ describe('createConsentGate', () => {
     expect(error.mock.calls[0]![0]).toBe('[ConsentGate]');
     expect(error.mock.calls[0]![1]).toBe(
       'Invalid configuration: 4 problems; every non-necessary category stays blocked.\n' +
-        '  policy.version: expected a non-empty string\n' +
+        '  policy.version: expected a policy version (one line, no leading space)\n' +
         '  categories[0].id: expected an id like "analytics" (a-z, 0-9, - and _)\n' +
         '  categories[1].id: missing; expected an id like "analytics" (a-z, 0-9, - and _)\n' +
         '  categories[1].services: expected an array of services',

@@ -4,9 +4,11 @@
  * (`validate.ts`) walks with the same `walk` and `crossRules` and turns what they find into
  * problems by JSON path, so both give the same verdict (test/config/check.property.test.ts).
  */
+import { largestRecord, MAX_RECORD_BYTES, recordBytes } from '../consent/record';
 import { isObject } from '../json-value';
 import type { ConsentGateConfig } from '../types';
-import { configRules } from './config-rules';
+import { configRules, MAX_SERVICES } from './config-rules';
+import { resolveConfig } from './resolve';
 import { hasOwn, type ObjectRule, type Rule } from './rules';
 import { isSafeUrl, SAFE_URL } from './safe-url';
 
@@ -17,7 +19,7 @@ export interface Place {
 }
 
 /** A rule between fields that a config breaks (`crossRules`). */
-export type Conflict = 'duplicate-category' | 'duplicate-service' | 'not-a-category';
+export type Conflict = 'duplicate-category' | 'duplicate-service' | 'too-many-services' | 'not-a-category' | 'record-too-large';
 
 /** What a walk reports. The check stops at the first report; the explainer lists them. */
 export interface Findings {
@@ -41,6 +43,7 @@ export function walk(value: unknown, rule: Rule, place: Place | undefined, findi
     case 's':
       if (
         typeof value !== 'string' ||
+        value.length > (rule.max ?? Infinity) ||
         (rule.re && !rule.re.test(value)) ||
         (rule.oneOf && !rule.oneOf.includes(value)) ||
         (rule.url && !(SAFE_URL.test(value) && isSafeUrl(value)))
@@ -60,13 +63,15 @@ export function walk(value: unknown, rule: Rule, place: Place | undefined, findi
       if (!rule.of.some((sub) => follows(value, sub))) wrong();
       return;
     case 'a':
-      if (!Array.isArray(value) || value.length < (rule.min ?? 0)) return wrong();
+      if (!Array.isArray(value) || value.length < (rule.min ?? 0) || value.length > (rule.max ?? Infinity)) return wrong();
       value.forEach((item, i) => walk(item, rule.of, at(place, i), findings));
       return;
     case 'o': {
       if (!isObject(value)) return wrong();
+      const keys = Object.keys(value);
+      if (keys.length > (rule.max ?? Infinity)) return wrong();
       for (const key of rule.req ?? []) if (!hasOwn(value, key)) findings.missing(rule.props[key]!, at(place, key));
-      for (const key of Object.keys(value)) {
+      for (const key of keys) {
         const child = at(place, key);
         if (hasOwn(rule.props, key)) walk(value[key], rule.props[key]!, child, findings);
         else if (!rule.values) findings.unknown(rule, child);
@@ -77,17 +82,19 @@ export function walk(value: unknown, rule: Rule, place: Place | undefined, findi
   }
 }
 
-/** Rules that span several fields: unique ids and references to categories. */
+/** Rules that span several fields: unique ids, references to categories, and the limits in all. */
 export function crossRules(config: ConsentGateConfig, findings: Findings): void {
   const root = at(undefined, 'categories');
   const categoryIds = new Set<string>();
   const serviceIds = new Set<string>();
+  let services = 0;
   config.categories.forEach((category, i) => {
     const place = at(root, i);
     if (categoryIds.has(category.id)) findings.conflict('duplicate-category', at(place, 'id'), category.id);
     categoryIds.add(category.id);
     category.services?.forEach((service, j) => {
       const servicePlace = at(at(place, 'services'), j);
+      if (++services === MAX_SERVICES + 1) findings.conflict('too-many-services', servicePlace, MAX_SERVICES);
       if (serviceIds.has(service.id)) findings.conflict('duplicate-service', at(servicePlace, 'id'), service.id);
       serviceIds.add(service.id);
     });
@@ -105,6 +112,10 @@ export function crossRules(config: ConsentGateConfig, findings: Findings): void 
   for (const key of Object.keys(config.googleConsentMode?.map ?? {})) {
     if (!categoryIds.has(key)) findings.conflict('not-a-category', at(section('googleConsentMode', 'map'), key), key);
   }
+  // The record keeps an entry per category, the signals' categories and reasons, the policy
+  // version: a config whose record could outgrow a cookie would lose every decision (issue 16, item 8).
+  const bytes = recordBytes(largestRecord(resolveConfig(config)));
+  if (bytes > MAX_RECORD_BYTES) findings.conflict('record-too-large', root, bytes);
 }
 
 const STOP = {};

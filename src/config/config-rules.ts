@@ -1,28 +1,49 @@
 import type en from '../ui/i18n/en.json';
 import { GOOGLE_CONSENT_TYPES } from './google-consent-types';
-import { arr, bool, keyed, map, num, obj, str } from './rules';
 import { themeRules } from './theme-rules';
+import { arr, bool, keyed, map, num, obj, str } from './rules';
 
 /**
  * The shape of a ConsentGate config, and nothing else: no words, since it ships to every visitor
- * (what an error says was expected is in `config-words.ts`). `ConsentGateConfig` in `../types.ts`
- * is proved to be the type this tree accepts by test/config/config-type.test-d.ts.
+ * (what an error says was expected is in `config-words.ts`). `ConsentGateConfig` in `../types.ts` is proved to be the type
+ * this tree accepts by test/config/config-type.test-d.ts; its doc comments are the descriptions and
+ * defaults that docs/configuration.md and the JSON Schema show (src/config/reference.ts).
+ *
+ * Limits (issue 16, item 8): every list, map and string has a size well above what real sites
+ * need, so that a hostile or broken config cannot make validation, the catalog or the consent
+ * record grow without bound. Cross-field limits (1,000 services in all, the consent record under
+ * 4 KB) are in `check.ts`.
  */
 
+/** Categories: the consent record keeps one entry per category, so 64 of them must fit a cookie. */
+export const MAX_CATEGORIES = 64;
+/** Services, in all categories together. */
+export const MAX_SERVICES = 1000;
+
 const ID = /^[a-z][a-z0-9_-]*$/;
-export const id = str({ re: ID });
-export const idList = arr(id);
+/**
+ * At most 24 characters: the record keeps every category by id, and 64 of them of that length,
+ * with honored signals and a withdrawal, still fit the 4 KB cookie with room for per-service
+ * choices (test/consent/record.test.ts; 32 would leave about 100 bytes).
+ */
+export const categoryId = str({ re: ID, max: 24 });
+/** Service ids reach the record only where the visitor chose a service apart from its category. */
+export const serviceId = str({ re: ID, max: 40 });
+export const idList = arr(categoryId, { max: MAX_CATEGORIES });
 /** host, *.host, or host/path-prefix (a `*` stands for one path segment). */
 export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/;
-const url = str({ url: true });
+const url = str({ url: true, max: 2000 });
+const title = str({ max: 200 });
+const prose = str({ max: 2000 });
 const mode = str({ oneOf: ['opt-in', 'opt-out'] });
 const signalMode = str({ oneOf: ['honor', 'ignore'] });
+const REGION = /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/;
 
 const cookie = obj(
   {
-    name: str({ re: /^[^\s;,=]+$/ }),
-    purpose: str(),
-    lifetime: str({ re: /^(session|\d+ (minute|hour|day|week|month|year)s?)$/ }),
+    name: str({ re: /^[^\s;,=]+$/, max: 200 }),
+    purpose: str({ max: 1000 }),
+    lifetime: str({ re: /^(session|\d{1,4} (minute|hour|day|week|month|year)s?)$/ }),
     storage: str({ oneOf: ['cookie', 'localStorage', 'sessionStorage'] }),
   },
   { req: ['name'] },
@@ -30,12 +51,12 @@ const cookie = obj(
 
 const service = obj(
   {
-    id,
-    title: str(),
-    provider: str(),
-    description: str(),
-    domains: arr(str({ re: HOST_PATTERN })),
-    cookies: arr(cookie),
+    id: serviceId,
+    title,
+    provider: title,
+    description: prose,
+    domains: arr(str({ re: HOST_PATTERN, max: 300 }), { max: 100 }),
+    cookies: arr(cookie, { max: 100 }),
     privacyPolicyUrl: url,
     optOutUrl: url,
     switchable: bool,
@@ -45,48 +66,51 @@ const service = obj(
 
 const category = obj(
   {
-    id,
-    title: str(),
-    description: str(),
+    id: categoryId,
+    title,
+    description: prose,
     required: bool,
     default: bool,
-    services: arr(service),
+    services: arr(service, { max: MAX_SERVICES }),
   },
   { req: ['id'] },
 );
 
-const signal = obj({ mode: signalMode, categories: idList, statement: str(), reason: str() }, { req: ['mode'] });
+// The reason is copied into every consent record and receipt: the receipt rules allow 500 characters.
+const signal = obj({ mode: signalMode, categories: idList, statement: str({ max: 1000 }), reason: str({ max: 500 }) }, { req: ['mode'] });
+
 
 /** The UI's text keys: those of the reference locale, and a title and description per category. */
 type TextKey = Exclude<keyof typeof en, `category.${string}`> | `category.${string}.${'title' | 'description'}`;
 
 export const configRules = obj(
   {
-    $schema: str(),
+    $schema: str({ max: 2000 }),
     mode,
-    regions: map(mode, { keyRe: /^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/ }),
+    regions: map(mode, { keyRe: /^([A-Z]{2}(-[A-Z0-9]{1,3})?|default)$/, max: 500 }),
     policy: obj(
       {
-        version: str({ re: /\S/ }),
+        // As the receipt rules take it: every receipt carries it.
+        version: str({ re: /^\S.*$/, max: 100 }),
         privacyPolicyUrl: url,
         lifetimeDays: num(1, 395, true),
-        cookieName: str({ re: /^[A-Za-z0-9_-]+$/ }),
-        cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/ }),
-        cookiePath: str({ re: /^\/\S*$/ }),
+        cookieName: str({ re: /^[A-Za-z0-9_-]+$/, max: 64 }),
+        cookieDomain: str({ re: /^\.?[a-z0-9-]+(\.[a-z0-9-]+)*$/, max: 253 }),
+        cookiePath: str({ re: /^\/\S*$/, max: 200 }),
       },
       { req: ['version'] },
     ),
-    categories: arr(category, { min: 1 }),
+    categories: arr(category, { min: 1, max: MAX_CATEGORIES }),
     signals: obj({ doNotTrack: signal, globalPrivacyControl: signal }),
-    language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/ }),
-    texts: map(keyed<TextKey>()(str()), { keyRe: /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/ }),
+    language: str({ re: /^(auto|[a-z]{2,3}(-[A-Za-z0-9]+)*)$/, max: 35 }),
+    texts: map(keyed<TextKey>()(prose, { max: 300 }), { keyRe: /^[a-z]{2,3}(-[A-Za-z0-9]+)*$/, max: 50 }),
     ui: obj({
       layout: str({ oneOf: ['bar', 'box', 'modal'] }),
       optOutLink: obj({ categories: idList, fixed: bool }),
       placeholderGrants: str({ oneOf: ['service', 'category'] }),
-      optOutLinks: arr(obj({ title: str(), url }, { req: ['title', 'url'] })),
+      optOutLinks: arr(obj({ title, url }, { req: ['title', 'url'] }), { max: 20 }),
       theme: obj(themeRules),
-      nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/ }),
+      nonce: str({ re: /^[A-Za-z0-9+/=_-]+$/, max: 200 }),
       bannerInOptOut: bool,
     }),
     blocking: obj({
@@ -94,13 +118,13 @@ export const configRules = obj(
       reloadOnWithdraw: bool,
       registry: bool,
     }),
-    sensitivePages: arr(obj({ match: str({ re: /^\// }), block: idList }, { req: ['match'] })),
+    sensitivePages: arr(obj({ match: str({ re: /^\//, max: 300 }), block: idList }, { req: ['match'] }), { max: 100 }),
     googleConsentMode: obj(
       {
         enabled: bool,
-        map: map(arr(str({ oneOf: GOOGLE_CONSENT_TYPES }))),
+        map: map(arr(str({ oneOf: GOOGLE_CONSENT_TYPES }), { max: GOOGLE_CONSENT_TYPES.length }), { max: MAX_CATEGORIES }),
         waitForUpdate: num(0, 10000, true),
-        region: arr(str({ re: /^[A-Z]{2}(-[A-Z0-9]{1,3})?$/ })),
+        region: arr(str({ re: REGION }), { max: 500 }),
         adsDataRedaction: bool,
         urlPassthrough: bool,
       },

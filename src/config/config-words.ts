@@ -5,7 +5,7 @@
  * (`validate.ts`) only: the rule tree ships to every visitor, these words only where the config
  * has a problem (or in the npm build).
  */
-import { configRules, id, idList } from './config-rules';
+import { categoryId, configRules, idList, serviceId } from './config-rules';
 import type { Rule } from './rules';
 import { themeRules } from './theme-rules';
 
@@ -19,10 +19,11 @@ const gcm = root.googleConsentMode.props;
 
 export const configWords = new Map<Rule, string>([
   [configRules, 'a configuration object'],
-  [id, 'an id like "analytics" (a-z, 0-9, - and _)'],
+  [categoryId, 'an id like "analytics" (a-z, 0-9, - and _)'],
+  [serviceId, 'an id like "google-analytics" (a-z, 0-9, - and _)'],
   [idList, 'an array of category ids'],
   [root.regions, 'region codes ("US-CA", "default") mapped to modes'],
-  [policy.version, 'a non-empty string'],
+  [policy.version, 'a policy version (one line, no leading space)'],
   [policy.cookieName, 'a cookie name (A-Z, a-z, 0-9, - and _)'],
   [policy.cookieDomain, 'a domain like "example.com"'],
   [policy.cookiePath, 'a path starting with "/"'],

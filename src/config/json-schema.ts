@@ -22,6 +22,8 @@ function convert(rule: Rule, path: string, docs: Record<string, string> = schema
         ...(rule.oneOf ? { enum: [...rule.oneOf] } : {}),
         ...(rule.re ? { pattern: rule.re.source } : {}),
         ...(rule.url ? { pattern: SAFE_URL.source } : {}),
+        // JSON Schema counts code points, the run time UTF-16 units: the same for all but astral characters.
+        ...(rule.max !== undefined ? { maxLength: rule.max } : {}),
       };
     case 'n':
       return { type: rule.int ? 'integer' : 'number', minimum: rule.min, maximum: rule.max, ...doc };
@@ -32,7 +34,13 @@ function convert(rule: Rule, path: string, docs: Record<string, string> = schema
     case 'u':
       return { anyOf: rule.of.map((sub, i) => convert(sub, `${path}|${i}`, docs)), ...doc };
     case 'a':
-      return { type: 'array', items: convert(rule.of, `${path}[]`, docs), ...(rule.min ? { minItems: rule.min } : {}), ...doc };
+      return {
+        type: 'array',
+        items: convert(rule.of, `${path}[]`, docs),
+        ...(rule.min ? { minItems: rule.min } : {}),
+        ...(rule.max !== undefined ? { maxItems: rule.max } : {}),
+        ...doc,
+      };
     case 'o': {
       const properties = Object.fromEntries(Object.entries(rule.props).map(([key, sub]) => [key, convert(sub, path ? `${path}.${key}` : key, docs)]));
       return {
@@ -45,6 +53,7 @@ function convert(rule: Rule, path: string, docs: Record<string, string> = schema
         ...(rule.values
           ? {
               ...(rule.keyRe ? { propertyNames: { pattern: rule.keyRe.source } } : {}),
+              ...(rule.max !== undefined ? { maxProperties: rule.max } : {}),
               additionalProperties: convert(rule.values, `${path}.*`, docs),
             }
           : {}),

@@ -10,9 +10,9 @@ import type {
   ThemeConfig,
   UiTexts,
 } from '../types';
-import { isObject } from '../json-value';
+import { configRules } from './config-rules';
+import { hasOwn, type Rule } from './rules';
 import { themeRules } from './theme-rules';
-import { hasOwn } from './rules';
 
 export interface ResolvedSignal {
   mode: SignalPolicy;
@@ -75,12 +75,30 @@ function deepFreeze<T>(value: T): T {
   return value;
 }
 
+/** The ids that name a configured category, each once. */
 function only(ids: readonly string[], known: Set<string>): string[] {
-  return ids.filter((id) => known.has(id));
+  return [...new Set(ids)].filter((id) => known.has(id));
 }
 
 /** An object without a prototype: only the config's own keys are in it. */
 const bare = <T>(value?: T): T => Object.assign(Object.create(null), value);
+
+/**
+ * A copy of what the rules know of a validated value, and nothing else: unknown keys (only warned
+ * about) are left behind however large or deep, and every object is prototype-less, so that a
+ * region, a language or a category named `constructor` or `toString` finds nothing that
+ * `Object.prototype` lends every object.
+ */
+function copyKnown(value: unknown, rule: Rule): unknown {
+  if (rule.k === 'a') return (value as unknown[]).map((item) => copyKnown(item, rule.of));
+  if (rule.k !== 'o') return value;
+  const copy: Record<string, unknown> = bare();
+  for (const key of Object.keys(value as object)) {
+    const sub = hasOwn(rule.props, key) ? rule.props[key] : rule.values;
+    if (sub) copy[key] = copyKnown((value as Record<string, unknown>)[key], sub);
+  }
+  return copy;
+}
 
 /**
  * The theme's known properties whose values are of their kind, nothing else: never applied,
@@ -97,10 +115,8 @@ function themeOf(theme: ThemeConfig = {}): Record<string, string> {
 
 /** Fills in defaults. Takes a config that `validateConfig` accepted; returns a frozen copy. */
 export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
-  // A copy first: the caller's object stays theirs, ours is frozen. Its objects have no prototype,
-  // so that looking up a region, a language or a category named `constructor` or `toString`
-  // finds nothing rather than what `Object.prototype` lends every object.
-  const config = JSON.parse(JSON.stringify(input), (_, value: unknown) => (isObject(value) ? bare(value) : value)) as ConsentGateConfig;
+  // A copy first: the caller's object stays theirs, ours is frozen.
+  const config = copyKnown(input, configRules) as ConsentGateConfig;
   const known = new Set(config.categories.map((c) => c.id));
   const dnt = config.signals?.doNotTrack;
   const gpc = config.signals?.globalPrivacyControl;

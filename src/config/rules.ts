@@ -21,6 +21,8 @@ export interface StringRule {
   oneOf?: readonly string[];
   /** Links: only https:, http: or relative, as the browser parses them (`safe-url.ts`). */
   url?: true;
+  /** At most this many characters (UTF-16 code units). */
+  max?: number;
 }
 export interface NumberRule {
   k: 'n';
@@ -36,6 +38,8 @@ export interface ArrayRule {
   of: Rule;
   x?: string;
   min?: number;
+  /** At most this many items. */
+  max?: number;
 }
 export interface ObjectRule {
   k: 'o';
@@ -44,6 +48,8 @@ export interface ObjectRule {
   /** A map: every key is free, every value follows this rule. */
   values?: Rule;
   keyRe?: RegExp;
+  /** A map: at most this many keys. */
+  max?: number;
   x?: string;
 }
 /** `null` (receipts: a signal nobody sent). */

@@ -4,12 +4,21 @@
  * (`check.ts`), so its verdict is the check's; the words are all here, so that a build that only
  * needs the verdict ships none of them. The npm build validates with this; the script tag can load
  * it only when the check fails.
+ *
+ * Linear in the config's size: after the first `LISTED` problems it only counts, and the
+ * did-you-mean distances are computed for listed problems only (issue 16, item 8: 50,000 unknown
+ * keys made a 16 s long task).
  */
+import { MAX_RECORD_BYTES } from '../consent/record';
+import { isObject } from '../json-value';
 import type { ConfigProblem, ConsentGateConfig } from '../types';
 import { crossRules, walk, type Conflict, type Findings, type Place } from './check';
 import { configRules } from './config-rules';
 import { configWords } from './config-words';
 import type { ObjectRule, Rule } from './rules';
+
+/** Problems listed one by one; the rest are counted in one last line per severity. */
+export const LISTED = 50;
 
 /** Words that tell a path where it is: `categories[2].services[0].domains`. */
 function pathOf(place: Place | undefined): string {
@@ -45,8 +54,18 @@ export function expected(rule: Rule): string {
   }
 }
 
-/** Levenshtein distance, capped: only used to suggest a key for a typo (`categrories`). */
+/** What a value that failed its rule is, when its size is the reason: ` (152 items; at most 64)`. */
+function size(rule: Rule, value: unknown): string {
+  const count = (n: number, max: number | undefined, unit: string) => (max !== undefined && n > max ? ` (${n} ${unit}; at most ${max})` : '');
+  if (rule.k === 's' && typeof value === 'string') return count(value.length, rule.max, 'characters');
+  if (rule.k === 'a' && Array.isArray(value)) return count(value.length, rule.max, 'items');
+  if (rule.k === 'o' && isObject(value)) return count(Object.keys(value).length, rule.max, 'keys');
+  return '';
+}
+
+/** Levenshtein distance, for a suggestion only, and only between keys of similar length. */
 function distance(a: string, b: string): number {
+  if (Math.abs(a.length - b.length) > 2 || a.length > 64) return Infinity;
   let prev = Array.from({ length: b.length + 1 }, (_, i) => i);
   for (let i = 1; i <= a.length; i++) {
     const row = [i];
@@ -59,16 +78,22 @@ function distance(a: string, b: string): number {
 const CONFLICTS: Record<Conflict, (detail: string | number) => string> = {
   'duplicate-category': (id) => `duplicate category id "${id}"`,
   'duplicate-service': (id) => `duplicate service id "${id}"`,
+  'too-many-services': (max) => `expected at most ${max} services in all categories; this one is the first too many`,
   'not-a-category': (id) => `expected the id of a configured category; "${id}" is not one`,
+  'record-too-large': (bytes) =>
+    `the consent record could take ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a cookie holds: use fewer or shorter category ids, shorter signal reasons or a shorter policy.version`,
 };
 
-/** Collects problems by JSON path. */
+/** Collects problems: the first `LISTED` in full, the rest counted per severity. */
 function collector() {
   const problems: ConfigProblem[] = [];
-  const add = (severity: ConfigProblem['severity'], place: Place | undefined, message: () => string) =>
-    problems.push({ path: pathOf(place), message: message(), severity });
+  const more = { error: 0, warning: 0 };
+  const add = (severity: ConfigProblem['severity'], place: Place | undefined, message: () => string) => {
+    if (problems.length < LISTED) problems.push({ path: pathOf(place), message: message(), severity });
+    else more[severity]++;
+  };
   const findings: Findings = {
-    wrong: (rule, place) => add('error', place, () => `expected ${expected(rule)}`),
+    wrong: (rule, place, value) => add('error', place, () => `expected ${expected(rule)}${size(rule, value)}`),
     missing: (rule, place) => add('error', place, () => `missing; expected ${expected(rule)}`),
     badKey: (rule, place) => add('error', place, () => `unexpected key; expected ${expected(rule)}`),
     unknown: (rule: ObjectRule, place) =>
@@ -79,8 +104,13 @@ function collector() {
     conflict: (kind, place, detail) => add('error', place, () => CONFLICTS[kind](detail)),
   };
   const failed = (error: unknown) => add('error', undefined, () => `could not be read: ${String(error)}`);
-  const list = (): ConfigProblem[] => problems;
-  const hasErrors = () => problems.some((p) => p.severity === 'error');
+  const list = (): ConfigProblem[] => [
+    ...problems,
+    ...(['error', 'warning'] as const)
+      .filter((severity) => more[severity])
+      .map((severity) => ({ path: '(root)', message: `${more[severity]} more ${severity}s, not listed`, severity, count: more[severity] })),
+  ];
+  const hasErrors = () => more.error > 0 || problems.some((p) => p.severity === 'error');
   return { findings, add, failed, list, hasErrors };
 }
 
@@ -101,7 +131,7 @@ export function checkAgainst(value: unknown, rule: Rule): ConfigProblem[] {
   return out.list();
 }
 
-/** Every problem of a config by JSON path. Never throws. */
+/** Every problem of a config by JSON path (the first `LISTED`, then how many more). Never throws. */
 export function explainConfig(value: unknown): ConfigProblem[] {
   const out = collector();
   try {
@@ -140,8 +170,9 @@ export class ConsentGateConfigError extends Error {
   readonly problems: ConfigProblem[];
   constructor(problems: ConfigProblem[]) {
     const errors = problems.filter((p) => p.severity === 'error');
+    const count = errors.reduce((n, p) => n + (p.count ?? 1), 0);
     super(
-      `Invalid configuration: ${errors.length} problem${errors.length === 1 ? '' : 's'}; every non-necessary category stays blocked.\n` +
+      `Invalid configuration: ${count} problem${count === 1 ? '' : 's'}; every non-necessary category stays blocked.\n` +
         errors.map((p) => `  ${p.path}: ${p.message}`).join('\n'),
     );
     this.name = 'ConsentGateConfigError';

@@ -1,7 +1,13 @@
+import type { ResolvedConfig, ResolvedSignal } from '../config/resolve';
 import { isObject } from '../json-value';
+import { logError } from '../log';
 import type { ConsentMethod, ConsentRecord, SignalDecision } from '../types';
 
-/** Browsers keep at most about 4096 bytes per cookie; a larger value was not written by us. */
+/**
+ * Browsers keep a cookie only when its name and value take at most 4096 bytes (RFC 6265 §6.1, the
+ * minimum they must support, and what Chrome, Firefox and Safari enforce): the record's value gets
+ * 4000 of them, the name (at most 64 characters) the rest. A larger value was not written by us.
+ */
 export const MAX_RECORD_BYTES = 4000;
 const DAY = 864e5;
 export const CONSENT_METHODS: readonly ConsentMethod[] = ['banner-accept-all', 'banner-reject-all', 'preferences', 'opt-out-link', 'placeholder', 'api', 'signal'];
@@ -83,8 +89,56 @@ export function parseRecord(raw: string | undefined | null, check: RecordCheck):
   return { record, status: 'ok' };
 }
 
+/**
+ * The bytes the browser keeps for a cookie value as js-cookie writes it: UTF-8, percent-encoded,
+ * with the characters RFC 6265 allows in a cookie value decoded back (js-cookie's own converter).
+ */
+function cookieBytes(value: string): number {
+  return encodeURIComponent(value).replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent).length;
+}
+
+/** The bytes the record takes in its cookie. */
+export const recordBytes = (record: ConsentRecord): number => cookieBytes(JSON.stringify(record));
+
+/**
+ * The largest record a config can produce before the visitor switches single services: every
+ * category, every honored signal on and overridden, the longest method and dates, a withdrawal.
+ * The validator refuses a config whose largest record would not fit a cookie (config/check.ts).
+ */
+export function largestRecord(config: ResolvedConfig): ConsentRecord {
+  const at = '2000-01-01T00:00:00.000Z';
+  // An ignored signal switches nothing off: it records no categories (signals.ts, decideSignal).
+  const signal = ({ mode, categories, reason }: ResolvedSignal): SignalDecision => {
+    const off = mode === 'honor' ? [...categories] : [];
+    return { observed: '1', honored: mode === 'honor', categories: off, reason, overriddenByVisitor: off };
+  };
+  return {
+    v: 1,
+    id: '00000000-0000-4000-8000-000000000000',
+    givenAt: at,
+    updatedAt: at,
+    withdrawnAt: at,
+    policyVersion: config.policy.version,
+    mode: 'opt-out',
+    categories: Object.fromEntries(config.categories.map((c) => [c.id, false])),
+    services: {},
+    method: 'banner-reject-all',
+    seq: 1e9,
+    signals: { doNotTrack: signal(config.signals.doNotTrack), globalPrivacyControl: signal(config.signals.globalPrivacyControl) },
+  };
+}
+
+/**
+ * The record as the cookie stores it. A config's largest record fits (the validator sees to it);
+ * per-service choices can still outgrow the cookie, and the browser would then drop it without a
+ * word: say so, so that a site owner learns why visitors are asked again.
+ */
 export function serializeRecord(record: ConsentRecord): string {
-  return JSON.stringify(record);
+  const value = JSON.stringify(record);
+  const bytes = cookieBytes(value);
+  if (bytes > MAX_RECORD_BYTES)
+    logError(`The consent record is ${bytes} bytes, more than the ${MAX_RECORD_BYTES} a cookie holds: the browser will not keep it, and the visitor will be asked again on the next page.`);
+  return value;
 }
 
 /** A deep copy, so that no caller can change the manager's state through what it was given. */

@@ -102,7 +102,7 @@ describe('validateConfig', () => {
     const error = new ConsentGateConfigError(problems);
     expect(error.message).toBe(
       'Invalid configuration: 2 problems; every non-necessary category stays blocked.\n' +
-        '  policy.version: missing; expected a non-empty string\n' +
+        '  policy.version: missing; expected a policy version (one line, no leading space)\n' +
         '  categories: expected an array of categories',
     );
   });

@@ -1,5 +1,9 @@
-import { describe, expect, it } from 'vitest';
-import { parseRecord, randomConsentId, serializeRecord } from '../../src/consent';
+import { describe, expect, it, vi } from 'vitest';
+import { resolveConfig, validateConfig } from '../../src/config';
+import { MAX_CATEGORIES } from '../../src/config/config-rules';
+import { createConsentManager, createMemoryStore, parseRecord, randomConsentId, serializeRecord } from '../../src/consent';
+import { largestRecord, MAX_RECORD_BYTES, recordBytes } from '../../src/consent/record';
+import type { ConsentGateConfig, ConsentRecord } from '../../src/types';
 import { sampleRecord } from '../fixtures/records';
 
 const NOW = Date.parse('2026-11-23T12:00:00.000Z');
@@ -72,5 +76,54 @@ describe('the stored record size', () => {
     const encoded = encodeURIComponent(serializeRecord(record)).replace(/%(2[346BF]|3[AC-F]|40|5[BDE]|60|7[BCD])/g, decodeURIComponent);
     expect(encoded.length).toBeLessThan(1100);
     console.info(`record cookie value: ${encoded.length} bytes`);
+  });
+});
+
+describe('the record at the config limits (issue 16, item 8)', () => {
+  /** 64 categories, each id as long as a category id may be (24 characters). */
+  const maximal = (signals: ConsentGateConfig['signals'] = {}): ConsentGateConfig => ({
+    policy: { version: '2024-06' },
+    categories: Array.from({ length: MAX_CATEGORIES }, (_, i) => ({ id: `c${String(i).padStart(2, '0')}`.padEnd(24, '-x'), required: i === 0 })),
+    signals,
+  });
+
+  it('fits the cookie with 64 categories of maximal-length ids, honored signals and a withdrawal included', () => {
+    const ids = maximal().categories.map((c) => c.id);
+    expect(ids.every((id) => id.length === 24)).toBe(true);
+    const config = maximal({ globalPrivacyControl: { mode: 'honor', categories: ids.slice(1, 4) } });
+    expect(validateConfig(config).problems).toEqual([]);
+    const largest = recordBytes(largestRecord(resolveConfig(config)));
+    console.info(`largest record at the limits: ${largest} bytes encoded (of ${MAX_RECORD_BYTES})`);
+    expect(largest).toBeLessThanOrEqual(MAX_RECORD_BYTES);
+    // The real thing: the manager's record after the visitor rejected everything, as it is stored.
+    const store = createMemoryStore();
+    const manager = createConsentManager({ config: resolveConfig(config), store, signals: { doNotTrack: null, globalPrivacyControl: true } });
+    manager.rejectAll('banner-reject-all');
+    manager.withdraw('opt-out-link');
+    const stored = store.read()!;
+    expect(recordBytes(JSON.parse(stored) as ConsentRecord)).toBeLessThanOrEqual(largest);
+    expect(parseRecord(stored, { policyVersion: '2024-06', lifetimeDays: 365, now: Date.now() }).status).toBe('ok');
+  });
+
+  it('is refused at validation when a config could make it outgrow the cookie, with the path and the size', () => {
+    const ids = maximal().categories.map((c) => c.id);
+    const config = maximal({ doNotTrack: { mode: 'honor', categories: ids } });
+    const problems = validateConfig(config).problems;
+    expect(problems).toEqual([
+      { path: 'categories', message: expect.stringMatching(/^the consent record could take \d+ bytes, more than the 4000 a cookie holds/), severity: 'error' },
+    ]);
+    // The same categories with the signal ignored record nothing for it, and fit.
+    expect(validateConfig(maximal({ doNotTrack: { mode: 'ignore', categories: ids } })).problems).toEqual([]);
+  });
+
+  it('says so on the console when per-service choices make it too large: never dropped silently', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const services = Object.fromEntries(Array.from({ length: 200 }, (_, i) => [`service-${i}`.padEnd(32, 'x'), false]));
+    serializeRecord(sampleRecord({ services }));
+    expect(error).toHaveBeenCalledWith('[ConsentGate]', expect.stringMatching(/^The consent record is \d+ bytes, more than the 4000 a cookie holds/));
+    error.mockClear();
+    serializeRecord(sampleRecord());
+    expect(error).not.toHaveBeenCalled();
+    error.mockRestore();
   });
 });
