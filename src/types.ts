@@ -22,9 +22,9 @@ export type SignalPolicy = 'honor' | 'ignore';
 
 /** A cookie or storage key that a service sets. */
 export interface CookieDeclaration {
-  /** Exact name, or a pattern with `*` wildcards (`_ga_*`). */
+  /** Exact name, or a pattern with `*` wildcards (`_ga_*`). Deleted by this name when consent is withdrawn. */
   name: string;
-  /** Why the service sets it, in plain words. */
+  /** Why the service sets it, in plain words (the cookie table shows it). */
   purpose?: string;
   /** Lifetime as written for visitors (`"2 years"`), or `"session"` for a single-session cookie. */
   lifetime?: string;
@@ -32,23 +32,27 @@ export interface CookieDeclaration {
   storage?: 'cookie' | 'localStorage' | 'sessionStorage';
 }
 
-/** A third-party (or first-party) service gated by a category. */
+/** A third-party (or first-party) service gated by its category. */
 export interface ServiceConfig {
   /** Stable id; a registry id (`"google-analytics"`) merges with the built-in entry. */
   id: string;
+  /** Name shown to visitors. @default the registry's title, else the id */
   title?: string;
+  /** Company that runs the service (the cookie table's provider column). */
   provider?: string;
+  /** What the service does, shown in the preferences. */
   description?: string;
   /**
    * URL patterns the service loads from and sends to: `"google-analytics.com"` (host and its
-   * subdomains), `"*.doubleclick.net"`, `"www.facebook.com/tr"` (host + path prefix).
+   * subdomains), `"*.doubleclick.net"`, `"www.facebook.com/tr"` (host + path prefix). Added to the
+   * registry's patterns for a registry id.
    */
   domains?: string[];
   /** Cookies and storage keys it sets; deleted when its consent is withdrawn. */
   cookies?: CookieDeclaration[];
-  /** Provider's privacy policy. */
+  /** The provider's privacy policy (https:, http: or relative). */
   privacyPolicyUrl?: string;
-  /** Provider's own opt-out page. */
+  /** The provider's own opt-out page (https:, http: or relative). */
   optOutUrl?: string;
   /** Whether the visitor may switch this service on its own in the preferences. @default true */
   switchable?: boolean;
@@ -56,9 +60,11 @@ export interface ServiceConfig {
 
 /** A purpose the visitor consents to. */
 export interface CategoryConfig {
-  /** Built-in ids: `necessary`, `functional`, `analytics`, `advertising`, `social`. */
+  /** Used in `data-category` attributes and the API. Built-in ids, with texts: `necessary`, `functional`, `analytics`, `advertising`, `social`. */
   id: string;
+  /** Title shown to visitors. @default the built-in text for the id, else the id */
   title?: string;
+  /** Description shown to visitors. @default the built-in text for the id */
   description?: string;
   /** Necessary: always on, shown locked, never switchable. @default false */
   required?: boolean;
@@ -67,74 +73,92 @@ export interface CategoryConfig {
    * category starts off whatever this says: a pre-ticked box is not consent. @default true
    */
   default?: boolean;
+  /** Services in this category. A registry id merges with its built-in entry and takes this category. @default [] */
   services?: ServiceConfig[];
 }
 
+/** The privacy policy this consent is given under, and where the record is kept. */
 export interface PolicyConfig {
-  /** Changing it invalidates every earlier decision: the visitor is asked again. */
+  /** Policy version. Changing it invalidates every earlier decision: visitors are asked again. */
   version: string;
-  /** Link to the site's privacy policy (https:, http: or relative). */
+  /** Link to the site's privacy policy (https:, http: or relative), shown in the banner. */
   privacyPolicyUrl?: string;
-  /** How long a decision counts, in days. @default 365 (at most 395: 13 months) */
+  /** How long a decision counts, in days; at most 395 (13 months). @default 365 */
   lifetimeDays?: number;
   /** Name of the first-party cookie that holds the record. @default 'consentgate' */
   cookieName?: string;
-  /** Cookie `Domain` attribute (share consent across subdomains). @default current host only */
+  /** Cookie `Domain` attribute, to share consent across subdomains. @default the current host only */
   cookieDomain?: string;
   /** Cookie `Path`. @default '/' */
   cookiePath?: string;
 }
 
+/** What the site does with one browser privacy signal. Every observation and decision is recorded. */
 export interface SignalConfig {
   /** `honor`: the signal switches off `categories`; `ignore`: it is recorded, not applied. */
   mode: SignalPolicy;
-  /** Categories the signal affects. @default doNotTrack: ['analytics','advertising'], globalPrivacyControl: ['advertising'] */
+  /** Categories the signal switches off when honored. */
   categories?: string[];
   /** Statement shown to visitors in the preferences (and next to the opt-out link for GPC). */
   statement?: string;
-  /** Why the signal is honored or not; stored in the consent record. */
+  /** Why the signal is honored or not; stored in the consent record and receipts. @default a sentence for the mode */
   reason?: string;
 }
 
+/** Browser privacy signals: what the site does with them. */
 export interface SignalsConfig {
-  /** @default { mode: 'ignore' } — the policy: no common definition of DNT exists. */
+  /**
+   * Do Not Track. Ignored by default: there is no common definition of DNT signals and no
+   * industry standard for how to read them; the decision is still recorded.
+   * @default { "mode": "ignore", "categories": ["analytics", "advertising"] }
+   */
   doNotTrack?: SignalConfig;
-  /** @default { mode: 'honor', categories: ['advertising'] } */
+  /**
+   * Global Privacy Control: an opt-out of sale and sharing, honored by default.
+   * @default { "mode": "honor", "categories": ["advertising"] }
+   */
   globalPrivacyControl?: SignalConfig;
 }
 
 /** Banner placement. */
 export type BannerLayout = 'bar' | 'box' | 'modal';
 
+/** Banner, preferences, Opt Out link and placeholders. */
 export interface UiConfig {
-  /** @default 'bar' */
+  /** Banner placement: bottom `bar`, corner `box` or centered `modal`. @default 'bar' */
   layout?: BannerLayout;
-  /** The persistent "Opt Out" link. */
+  /** The persistent Opt Out link, rendered into `[data-consentgate-opt-out]`, else fixed at the bottom. */
   optOutLink?: {
-    /** Categories one click opts out of. @default ['analytics','advertising'] */
+    /** Categories one click opts out of. @default ["analytics", "advertising"] */
     categories?: string[];
     /** Show a small fixed link at the bottom of the page when no `[data-consentgate-opt-out]` exists. @default true */
     fixed?: boolean;
   };
-  /** Placeholder "Load content" grants the whole category instead of one service. @default 'service' */
+  /** What a placeholder's "Load content" grants: its `service`, or its whole `category`. @default 'service' */
   placeholderGrants?: 'service' | 'category';
-  /** Third-party opt-out pages shown in the preferences (the industry ad-choices page). */
-  optOutLinks?: Array<{ title: string; url: string }>;
-  /** The style sheet's custom properties, e.g. `{ "--cg-accent": "#0a5" }`. */
+  /** Third-party opt-out pages shown in the preferences (the industry ad-choices page). @default [] */
+  optOutLinks?: Array<{
+    /** The link's text. */
+    title: string;
+    /** Where it goes (https:, http: or relative). */
+    url: string;
+  }>;
+  /**
+   * The UI's colours, lengths and font: the style sheet's custom properties, set on its shadow
+   * hosts, e.g. `{ "--cg-accent": "#0a5" }`. Each takes only values of its kind, never `url()`,
+   * `var()`, `;`, braces, backslashes or comments: a theme cannot make the page fetch anything or
+   * style anything else. Colours: a hex code (`#0a5`), a name, or `rgb()`, `hsl()`, `hwb()`,
+   * `lab()`, `lch()`, `oklab()`, `oklch()` of numbers. Lengths: a number with a unit (`px`, `rem`,
+   * `em`, `%`…) or `0`. A value of another kind is an error; it is never applied.
+   */
   theme?: ThemeConfig;
-  /** Nonce for the injected `<style>` when the page has a strict CSP. */
+  /** CSP nonce for the injected `<style>` elements, when the page's CSP needs one. */
   nonce?: string;
-  /** Show a banner in opt-out regimes too (otherwise a notice). @default false */
+  /** Show the banner in opt-out regimes too (otherwise a notice). @default false */
   bannerInOptOut?: boolean;
 }
 
-/**
- * The UI's colours, lengths and font (`ui.theme`), set on its shadow hosts. Each takes only values
- * of its kind, never `url()`, `var()`, `;`, braces, backslashes or comments: a theme cannot make
- * the page fetch anything or style anything else. Colours: a hex code (`#0a5`), a name, or
- * `rgb()`, `hsl()`, `hwb()`, `lab()`, `lch()`, `oklab()`, `oklch()` of numbers. Lengths: a
- * number with a unit (`px`, `rem`, `em`, `%`…) or `0`.
- */
+/** The UI's colours, lengths and font (`ui.theme`): see `UiConfig.theme` for the values each takes. */
 export interface ThemeConfig {
   /** Background of the banner, the preferences and the fixed link. @default '#fff' */
   '--cg-bg'?: string;
@@ -158,8 +182,9 @@ export interface ThemeConfig {
   '--cg-font'?: string;
 }
 
+/** How trackers nobody marked are handled. */
 export interface BlockingConfig {
-  /** Third-party hosts that match no service. @default 'allow' */
+  /** Third-party hosts that match no service: `allow` or `block`. @default 'allow' */
   unknownThirdParty?: 'allow' | 'block';
   /** Reload the page after a withdrawal so no tracker that already ran keeps running. @default true */
   reloadOnWithdraw?: boolean;
@@ -171,26 +196,35 @@ export interface BlockingConfig {
 export interface SensitivePage {
   /** Path glob: `*` within a segment, `**` across segments (`/conditions/**`). */
   match: string;
-  /** @default ['advertising','social'] */
+  /** Categories kept blocked on matching pages. @default ["advertising", "social"] */
   block?: string[];
 }
 
 /** A consent type of Google Consent Mode v2. */
 export type GoogleConsentType = (typeof GOOGLE_CONSENT_TYPES)[number];
 
+/** Google Consent Mode v2: the `default` and `update` commands pushed to `dataLayer`. */
 export interface GoogleConsentModeConfig {
+  /** Push the commands. */
   enabled: boolean;
-  /** Consent types per category. @default analytics→analytics_storage; advertising→ad_storage, ad_user_data, ad_personalization; functional→functionality_storage, personalization_storage; necessary→security_storage */
+  /**
+   * Google consent types per category id: a type is granted when every category mapped to it is.
+   * @default { "analytics": ["analytics_storage"], "advertising": ["ad_storage", "ad_user_data", "ad_personalization"], "functional": ["functionality_storage", "personalization_storage"], "necessary": ["security_storage"] }
+   */
   map?: Record<string, GoogleConsentType[]>;
-  /** @default 500 */
+  /** `wait_for_update` of the default command, in milliseconds. @default 500 */
   waitForUpdate?: number;
+  /** Region codes the default command applies to (`region`). @default every region */
   region?: string[];
+  /** `ads_data_redaction` while ad storage is denied. @default not set */
   adsDataRedaction?: boolean;
+  /** `url_passthrough`: pass ad click information through URLs while storage is denied. @default not set */
   urlPassthrough?: boolean;
 }
 
+/** Proof of consent: every decision sent as a receipt to the site's own collector. */
 export interface ReceiptsConfig {
-  /** Collector URL (https:, http: or relative): receipts are POSTed to it. */
+  /** Collector URL (https:, http: or relative): each receipt is POSTed to it as JSON. */
   endpoint: string;
   /** Most unsent receipts kept in localStorage; the oldest go first when full. @default 50 */
   maxQueued?: number;
@@ -198,7 +232,7 @@ export interface ReceiptsConfig {
   maxAgeDays?: number;
 }
 
-/** Texts of the UI, per language. Every key is optional: built-in defaults fill the gaps. */
+/** Texts of the UI for one language. Every key is optional: the built-in texts fill the gaps. */
 export type UiTexts = Partial<Record<UiTextKey, string>>;
 
 export type UiTextKey =
@@ -244,23 +278,39 @@ export type UiTextKey =
   | `category.${string}.title`
   | `category.${string}.description`;
 
-/** The JSON a site owner writes. */
+/**
+ * A ConsentGate configuration, the JSON a site owner writes: the categories and services visitors
+ * consent to, the policy version, and how signals, texts, the UI and blocking behave.
+ */
 export interface ConsentGateConfig {
+  /** URL of the JSON Schema, for editor completion (`https://unpkg.com/consentgate/dist/consentgate.schema.json`). */
   $schema?: string;
-  /** @default 'opt-in' */
+  /**
+   * How consent works before the visitor decides: `opt-in` (UK/EU: blocked until consent) or
+   * `opt-out` (US states: allowed until the visitor opts out). @default 'opt-in'
+   */
   mode?: ConsentMode;
-  /** Per-region regime, chosen with `data-region` or `setRegion()`; `default` for unknown regions. */
+  /** Regime per region code, chosen with `data-region` on the script tag or `setRegion()`; `default` for unknown regions. */
   regions?: Record<string, ConsentMode>;
+  /** The privacy policy this consent is given under, and where the record is kept. */
   policy: PolicyConfig;
+  /** Purposes the visitor consents to, each with its services. */
   categories: CategoryConfig[];
+  /** Browser privacy signals (Do Not Track, Global Privacy Control): what the site does with them. */
   signals?: SignalsConfig;
   /** UI language, or `auto` (`<html lang>`, then the browser). @default 'auto' */
   language?: string;
+  /** UI texts per language tag; each overrides the built-in texts key by key. */
   texts?: Record<string, UiTexts>;
+  /** Banner, preferences, Opt Out link and placeholders. */
   ui?: UiConfig;
+  /** How trackers nobody marked are handled. */
   blocking?: BlockingConfig;
+  /** Pages where categories stay blocked whatever the consent (health conditions, doctor search, a patient portal). @default [] */
   sensitivePages?: SensitivePage[];
+  /** Google Consent Mode v2: the default and update commands pushed to `dataLayer`. */
   googleConsentMode?: GoogleConsentModeConfig;
+  /** Proof of consent: every decision sent as a receipt to the site's own collector. */
   receipts?: ReceiptsConfig;
   /** Log what the SDK blocks and releases to the console. @default false */
   debug?: boolean;

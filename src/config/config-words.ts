@@ -2,8 +2,8 @@
  * What the explainer says a value should have been, per rule of the config's tree, where the
  * rule alone says too little ("a string"). Keyed by the rule objects themselves, reached through
  * the tree, so a renamed or moved key fails to compile here. Loaded by the explainer
- * (`validate.ts`) only: the rule tree ships to every visitor, these words only where the config
- * has a problem (or in the npm build).
+ * (`validate.ts`) and the docs generator (`reference.ts`): the rule tree ships to every visitor,
+ * these words only where the config has a problem (or in the npm build).
  */
 import { categoryId, configRules, idList, serviceId } from './config-rules';
 import type { Rule } from './rules';

@@ -2,18 +2,20 @@
  * Turns the rule tree into the JSON Schema (draft 2020-12) that ships as
  * `dist/consentgate.schema.json`, so editors complete and check what the run time checks.
  * Build-time only: no entry imports this file. `npm run schema` writes the checked-in copy and
- * `test/config/json-schema.test.ts` fails when the copy and the rules drift apart.
+ * `test/config/json-schema.test.ts` fails when the copy and the rules drift apart. The config's
+ * descriptions and defaults come from `reference.ts` (the doc comments of `ConsentGateConfig`).
  */
 import { configRules } from './config-rules';
 import type { Rule } from './rules';
 import { SAFE_URL } from './safe-url';
-import { schemaDocs } from './schema-docs';
 
 type JsonSchema = Record<string, unknown>;
+/** Descriptions (and defaults) by rule path: `policy.version`, `categories[].id`, `texts.*`. */
+export type SchemaDocs = Record<string, string | { description: string; default?: unknown }>;
 
-function convert(rule: Rule, path: string, docs: Record<string, string> = schemaDocs): JsonSchema {
-  const description = docs[path];
-  const doc = description ? { description } : {};
+function convert(rule: Rule, path: string, docs: SchemaDocs): JsonSchema {
+  const entry = docs[path];
+  const doc = typeof entry === 'string' ? { description: entry } : entry ? { description: entry.description, ...('default' in entry ? { default: entry.default } : {}) } : {};
   switch (rule.k) {
     case 's':
       return {
@@ -62,16 +64,16 @@ function convert(rule: Rule, path: string, docs: Record<string, string> = schema
   }
 }
 
-export function buildJsonSchema(version: string): JsonSchema {
+export function buildJsonSchema(version: string, docs: SchemaDocs): JsonSchema {
   return {
     $schema: 'https://json-schema.org/draft/2020-12/schema',
     $id: `https://unpkg.com/consentgate@${version}/dist/consentgate.schema.json`,
     title: 'ConsentGate configuration',
-    ...convert(configRules, ''),
+    ...convert(configRules, '', docs),
   };
 }
 
 /** The same conversion for any rule tree (the receipt schema), with its own descriptions by path. */
-export function ruleSchema(rule: Rule, docs: Record<string, string>, head: JsonSchema): JsonSchema {
+export function ruleSchema(rule: Rule, docs: SchemaDocs, head: JsonSchema): JsonSchema {
   return { $schema: 'https://json-schema.org/draft/2020-12/schema', ...head, ...convert(rule, '', docs) };
 }

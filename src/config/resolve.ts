@@ -56,7 +56,7 @@ export interface ResolvedConfig {
   readonly blocking: { readonly unknownThirdParty: 'allow' | 'block'; readonly reloadOnWithdraw: boolean; readonly registry: boolean };
   readonly sensitivePages: readonly Required<SensitivePage>[];
   readonly googleConsentMode?: Readonly<GoogleConsentModeConfig>;
-  readonly receipts?: { readonly endpoint: string; readonly maxQueued?: number; readonly maxAgeDays?: number };
+  readonly receipts?: { readonly endpoint: string; readonly maxQueued: number; readonly maxAgeDays: number };
   readonly debug: boolean;
 }
 
@@ -137,7 +137,11 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
       ...c,
       required: c.required ?? false,
       default: c.required ? true : (c.default ?? true),
-      services: c.services ?? [],
+      services: (c.services ?? []).map((service) => ({
+        ...service,
+        switchable: service.switchable ?? true,
+        ...(service.cookies && { cookies: service.cookies.map((cookie) => ({ ...cookie, storage: cookie.storage ?? 'cookie' })) }),
+      })),
     })),
     signals: {
       doNotTrack: {
@@ -175,7 +179,7 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
       block: only(page.block ?? ['advertising', 'social'], known),
     })),
     googleConsentMode: config.googleConsentMode,
-    receipts: config.receipts,
+    receipts: config.receipts && { maxQueued: 50, maxAgeDays: 30, ...config.receipts },
     debug: config.debug ?? false,
   });
 }

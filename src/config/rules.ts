@@ -3,7 +3,8 @@
  * the config's shape: `check.ts` walks it at run time for a verdict, `validate.ts` for the
  * problems by JSON path, and `json-schema.ts` turns it into the JSON Schema that ships for editors.
  * The config's tree carries no words at all, because it ships to every visitor: what an error says
- * is expected is in `config-words.ts`, and the schema's descriptions in `schema-docs.ts`.
+ * is expected is in `config-words.ts`; descriptions and defaults are in the doc comments of
+ * `ConsentGateConfig` (types.ts), which `reference.ts` reads for the docs and the schema.
  *
  * Each builder's return type also carries, for TypeScript only, the type of the JSON its rule
  * accepts (`JsonOf<typeof rule>`): test/config/config-type.test-d.ts proves that the hand-written

@@ -5,12 +5,14 @@ import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { validateConfig } from '../../src/config';
 import { buildJsonSchema } from '../../src/config/json-schema';
+import { configReference, schemaDocs } from '../../src/config/reference';
 import { healthSiteConfig, minimalConfig } from '../fixtures/configs';
 
 // Paths from the project root (vitest's cwd): happy-dom gives import.meta.url no file: scheme.
 const pkg = JSON.parse(readFileSync(resolve('package.json'), 'utf8')) as { version: string };
 const schemaFile = resolve('src/config/consentgate.schema.json');
-const schema = buildJsonSchema(pkg.version);
+const types = resolve('src/types.ts');
+const schema = buildJsonSchema(pkg.version, schemaDocs(configReference(types), types));
 
 describe('the shipped JSON Schema', () => {
   it('is the one the rule tree produces (npm run schema rewrites it)', () => {
