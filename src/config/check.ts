@@ -29,8 +29,8 @@ export interface Findings {
   missing(rule: Rule, place: Place): void;
   /** A key of a map that its `keyRe` refuses. */
   badKey(rule: ObjectRule, place: Place): void;
-  /** A key no rule of the object knows: ignored, so no error. */
-  unknown(rule: ObjectRule, place: Place): void;
+  /** A key no rule of the object knows: ignored, so no error (the verdict does not ask). */
+  unknown?(rule: ObjectRule, place: Place): void;
   conflict(kind: Conflict, place: Place, detail: string | number): void;
 }
 
@@ -68,16 +68,22 @@ export function walk(value: unknown, rule: Rule, place: Place | undefined, findi
       return;
     case 'o': {
       if (!isObject(value)) return wrong();
-      const keys = Object.keys(value);
-      if (keys.length > (rule.max ?? Infinity)) return wrong();
-      for (const key of rule.req ?? []) if (!hasOwn(value, key)) findings.missing(rule.props[key]!, at(place, key));
-      for (const key of keys) {
-        const child = at(place, key);
-        if (hasOwn(rule.props, key)) walk(value[key], rule.props[key]!, child, findings);
-        else if (!rule.values) findings.unknown(rule, child);
-        else if (rule.keyRe && !rule.keyRe.test(key)) findings.badKey(rule, child);
-        else walk(value[key], rule.values, child, findings);
+      if (rule.values) {
+        // A map (`map()` gives it no props): every key is the config's.
+        const keys = Object.keys(value);
+        if (keys.length > (rule.max ?? Infinity)) return wrong();
+        for (const key of keys) {
+          if (rule.keyRe && !rule.keyRe.test(key)) findings.badKey(rule, at(place, key));
+          else walk(value[key], rule.values, at(place, key), findings);
+        }
+        return;
       }
+      const known = (key: string) => walk(value[key], rule.props[key]!, at(place, key), findings);
+      for (const key of rule.req ?? []) if (!hasOwn(value, key)) findings.missing(rule.props[key]!, at(place, key));
+      // Without an ear for unknown keys (the verdict), only the rule's keys are looked at: 50,000
+      // unknown ones cost nothing. With one (the explainer), the config's keys, in its order.
+      if (!findings.unknown) for (const key of Object.keys(rule.props)) hasOwn(value, key) && known(key);
+      else for (const key of Object.keys(value)) hasOwn(rule.props, key) ? known(key) : findings.unknown(rule, at(place, key));
     }
   }
 }
@@ -123,7 +129,7 @@ const stop = (): never => {
   throw STOP;
 };
 /** Findings that stop the walk at the first error; an unknown key is no error. */
-const verdict: Findings = { wrong: stop, missing: stop, badKey: stop, unknown() {}, conflict: stop };
+const verdict: Findings = { wrong: stop, missing: stop, badKey: stop, conflict: stop };
 
 /** Whether `value` follows `rule`: no error (unknown keys are allowed). Never throws. */
 export function follows(value: unknown, rule: Rule): boolean {

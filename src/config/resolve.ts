@@ -93,9 +93,10 @@ function copyKnown(value: unknown, rule: Rule): unknown {
   if (rule.k === 'a') return (value as unknown[]).map((item) => copyKnown(item, rule.of));
   if (rule.k !== 'o') return value;
   const copy: Record<string, unknown> = bare();
-  for (const key of Object.keys(value as object)) {
-    const sub = hasOwn(rule.props, key) ? rule.props[key] : rule.values;
-    if (sub) copy[key] = copyKnown((value as Record<string, unknown>)[key], sub);
+  const object = value as Record<string, unknown>;
+  // A map's keys are the config's; an object's are the rule's (unknown keys cost nothing).
+  for (const key of Object.keys(rule.values ? object : rule.props)) {
+    if (hasOwn(object, key)) copy[key] = copyKnown(object[key], rule.values ?? rule.props[key]!);
   }
   return copy;
 }

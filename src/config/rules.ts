@@ -46,7 +46,7 @@ export interface ObjectRule {
   k: 'o';
   props: Record<string, Rule>;
   req?: readonly string[];
-  /** A map: every key is free, every value follows this rule. */
+  /** A map (then `props` is empty): every key is free, every value follows this rule. */
   values?: Rule;
   keyRe?: RegExp;
   /** A map: at most this many keys. */

@@ -39,7 +39,7 @@ async function build(code: string): Promise<string> {
 
 /** Ratchet on today's figure: the lean check, the rule tree, resolveConfig (the record's size is
  * checked on the resolved config) and what they import. */
-const LEAN_RATCHET = 3_650;
+const LEAN_RATCHET = 3_700;
 
 const gzip = (code: string) => gzipSync(code, { level: 9 }).length;
 const from = (file: string, names: string) => `export { ${names} } from ${JSON.stringify(root + 'src/config/' + file)};`;
