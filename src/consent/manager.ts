@@ -232,8 +232,9 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
           // Only a switch the visitor turned on in the preferences overrides an honored signal (GPC:
           // "accept all", a placeholder or a site script calling update() through the API do not).
           if (value && method === 'preferences') explicit.push(key);
-          // A category choice speaks for its services, unless the same call names them.
-          for (const [s, c] of serviceCategory) if (c === key) delete nextServices[s];
+          // A category choice speaks for its services, unless the same call names them. Its own
+          // list, not every service: a choice per category would otherwise cost categories × services.
+          for (const s of categoryById.get(key)!.services) delete nextServices[s.id];
         } else if (serviceCategory.has(service) || (dot > 0 && categoryById.has(key.slice(0, dot)))) {
           nextServices[service] = value;
         } else {
