@@ -33,6 +33,14 @@ describe('docs/configuration.md', () => {
     expect(keys.filter((key) => !docs.includes('`' + key + '`'))).toEqual([]);
   });
 
+  it('ships to no visitor: no description is in a built file (the rule tree carries none)', () => {
+    const built = ['dist/consentgate.js', 'dist/consentgate-app.js', 'dist/consentgate-ui.js', 'dist/index.mjs'].filter((f) => existsSync(resolve(f)));
+    expect(built, 'run npm run build first').toHaveLength(4);
+    const code = built.map((f) => readFileSync(resolve(f), 'utf8')).join('\n');
+    const leaked = entries.map((e) => e.description.split('\n')[0]!.slice(0, 40)).filter((start) => start.length > 20 && code.includes(start));
+    expect(leaked).toEqual([]);
+  });
+
   it('gives every key a description and an example from the complete config, which is valid', () => {
     expect(validateConfig(configExample).problems).toEqual([]);
     expect(entries.filter((e) => !e.description).map((e) => e.path)).toEqual([]);
