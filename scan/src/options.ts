@@ -1,6 +1,6 @@
 /** The command line: what each command takes, checked before a browser starts. */
 import { parseArgs } from 'node:util';
-import { HOST_PATTERN, id } from '../../src/config/config-rules';
+import { HOST_PATTERN, serviceId } from '../../src/config/config-rules';
 import { checkAgainst } from '../../src/config/validate';
 
 export type Command = 'scan' | 'check' | 'help' | 'version';
@@ -71,7 +71,7 @@ function integer(name: string, text: string, min: number, max: number): number {
 }
 
 /** A host pattern as the config's `domains` write them, or a service id: the config's own rules. */
-const isAllowValue = (value: string) => HOST_PATTERN.test(value) || checkAgainst(value, id).length === 0;
+const isAllowValue = (value: string) => HOST_PATTERN.test(value) || checkAgainst(value, serviceId).length === 0;
 
 export function parseCli(argv: readonly string[]): CliOptions {
   let parsed;

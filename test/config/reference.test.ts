@@ -11,7 +11,6 @@ import { resolveConfig, validateConfig } from '../../src/config';
 import { configExample } from '../../src/config/config-example';
 import { configReference, displayPath, renderReference, type ReferenceEntry } from '../../src/config/reference';
 import { DEFAULT_CONSENT_MAP, DEFAULT_WAIT_FOR_UPDATE } from '../../src/integrations/google-consent-mode';
-import { SHELL_CSS } from '../../src/ui/styles';
 
 // Paths from the project root (vitest's cwd): happy-dom gives import.meta.url no file: scheme.
 const DOC = resolve('docs/configuration.md');
@@ -102,8 +101,10 @@ describe('the defaults in types.ts', () => {
   it('are what the style sheet and Google Consent Mode apply for the keys they read themselves', () => {
     const theme = withDefault.filter((e) => e.path.startsWith('ui.theme.'));
     expect(theme).toHaveLength(10);
-    const host = SHELL_CSS.match(/:host\{all:initial;([^}]*)\}/)![1]!;
-    for (const entry of theme) expect(host, entry.path).toContain(`${entry.path.slice('ui.theme.'.length)}:${entry.default.json}`);
+    // The light scheme's values: the first `:host` rule of the shell's sheet, read without spaces.
+    const sheet = readFileSync(resolve('src/ui/styles/shell.css'), 'utf8').replace(/\/\*[\s\S]*?\*\//g, '').replace(/\s+/g, '');
+    const host = sheet.match(/:host\{all:initial;([^}]*)\}/)![1]!;
+    for (const entry of theme) expect(host, entry.path).toContain(`${entry.path.slice('ui.theme.'.length)}:${String(entry.default.json).replace(/\s+/g, '')}`);
     expect(byPath.get('googleConsentMode.map')!.default).toEqual({ json: DEFAULT_CONSENT_MAP });
     expect(byPath.get('googleConsentMode.waitForUpdate')!.default).toEqual({ json: DEFAULT_WAIT_FOR_UPDATE });
   });

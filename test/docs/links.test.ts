@@ -14,12 +14,6 @@ const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
 const DOCUMENTS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
-/**
- * Guides another branch is adding, linked to already. A link to one is accepted only while the file
- * is missing; once it lands, the test below fails until it is taken off this list.
- */
-const PENDING = new Set(['docs/configuration.md']);
-
 /** The text with fenced code blocks blanked, line numbers kept. */
 function withoutFences(markdown: string): string {
   let fence: string | null = null;
@@ -104,10 +98,7 @@ function problem(from: string, target: string): string | null {
   const fragment = hash < 0 ? null : decodeURIComponent(target.slice(hash + 1));
   const file = path ? relative(ROOT, join(ROOT, dirname(from), path)) : from;
   if (file.startsWith('..')) return `${file} is outside the repository`;
-  if (!existsSync(join(ROOT, file))) {
-    if (PENDING.has(file) && fragment === null) return null;
-    return `${file} does not exist`;
-  }
+  if (!existsSync(join(ROOT, file))) return `${file} does not exist`;
   if (path.endsWith('/') && !statSync(join(ROOT, file)).isDirectory()) return `${file} is not a folder`;
   if (fragment === null) return null;
   if (!file.endsWith('.md')) return `#${fragment}: anchors are checked in Markdown files only`;
@@ -136,11 +127,5 @@ describe.each(DOCUMENTS)('%s', (document) => {
       .filter((l) => l.problem !== null)
       .map((l) => `${document}:${l.line} ${l.target}: ${l.problem}`);
     expect(broken).toEqual([]);
-  });
-});
-
-describe.each([...PENDING])('%s, linked before it lands', (file) => {
-  it('is still missing (take it off PENDING once it exists)', () => {
-    expect(existsSync(join(ROOT, file))).toBe(false);
   });
 });

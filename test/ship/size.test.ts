@@ -38,8 +38,10 @@ const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
 // appended after its src was set). +0.25 KB (boot, app, panels) when the boot stopped trusting the
 // page's `window.ConsentGate` (issue 16, item 1: a page global there used to switch the guards off);
 // +56 B when it read a null or throwing config without giving up the guards (issue 16, item 8);
-// +1.2 KB (mostly the app) for released embeds and document.write where the tag stood (issue 18).
-const RATCHET = { boot: 8_750, total: 39_050, returning: 29_970, registry: 2_800 } as const;
+// +1.2 KB (mostly the app) for released embeds and document.write where the tag stood (issue 18);
+// +1.9 KB in the app for config limits, safe URLs, theme rules and the lean check beside the
+// explainer, until the script tag loads the explainer only on a problem (issue 13).
+const RATCHET = { boot: 8_750, total: 40_950, returning: 31_900, registry: 2_800 } as const;
 const FIRST_VISIT = [BOOT, APP, UI];
 
 const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;
