@@ -398,7 +398,11 @@ holds it. Same categories (necessary, analytics, advertising), same two services
   \`dist/consentgate-ui.js\` when the banner must show. **ConsentGate without the preload hint**: the
   same page without the \`<link>\`, to show what the hint is worth; it is not a peer in the headline.
 ${guards ? `\n## Guard cost (bench/guards.mjs)\n\n\`\`\`\n${guards}\n\`\`\`\n` : ''}`;
-  writeFileSync(HERE + 'README.md', readme);
+  // The hand-written part (where the bytes go, what the split saved) follows the marker and is kept.
+  const MARKER = '<!-- Everything below is written by hand;';
+  const previous = existsSync(HERE + 'README.md') ? readFileSync(HERE + 'README.md', 'utf8') : '';
+  const kept = previous.indexOf(MARKER);
+  writeFileSync(HERE + 'README.md', kept < 0 ? readme : readme + '\n' + previous.slice(kept));
   writeFileSync(HERE + 'results.json', JSON.stringify({ conditions, results }, null, 2) + '\n');
   console.log('\nwrote bench/README.md and bench/results.json');
 }
