@@ -2,8 +2,8 @@
  * The visitor's side, in two parts. The shell (`shell.ts`, plain DOM): the "Opt Out" links, the
  * first-layer state and the settings triggers, on every page. The panels (this file, Preact):
  * banner or notice, preferences, placeholders for held embeds and the cookie declaration, mounted
- * on the shell when one of them must show — the script tag loads them as `consentgate-ui.js` only
- * then, so a returning visitor does not download them.
+ * on the shell when one of them must show (`consentgate-ui.js` in the script tag: docs/ARCHITECTURE.md
+ * says why).
  *
  * One state (this closure and the shell's) and one `paint()` that renders every root from it;
  * components are plain functions of it (no hooks, no instance state: smaller). Roots: a box in the
