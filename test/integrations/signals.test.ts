@@ -4,7 +4,6 @@
  * (`hasDecision()` false). The issue's rules, one test each.
  */
 import { describe, expect, it } from 'vitest';
-import { readSignals } from '../../src/consent';
 import { regionFromScript } from '../../src/integrations';
 import type { ConsentGateConfig } from '../../src/types';
 import { healthSiteConfig } from '../fixtures/configs';
@@ -13,25 +12,6 @@ import { DNT, DNT_AND_GPC, GPC, NO_SIGNALS, setup } from '../fixtures/integratio
 const DNT_REASON = 'Not honored: no common definition or industry standard for Do Not Track exists (privacy policy).';
 const optOut: ConsentGateConfig = { ...healthSiteConfig, mode: 'opt-out' };
 const regional: ConsentGateConfig = { ...healthSiteConfig, regions: { 'US-CA': 'opt-out', US: 'opt-out', GB: 'opt-in', default: 'opt-in' } };
-
-describe('reading the signals', () => {
-  it('reads DNT from navigator.doNotTrack, window.doNotTrack and navigator.msDoNotTrack, GPC from navigator.globalPrivacyControl', () => {
-    expect(readSignals({ navigator: { doNotTrack: '1' } })).toEqual({ doNotTrack: '1', globalPrivacyControl: false });
-    expect(readSignals({ navigator: {}, window: { doNotTrack: '1' } }).doNotTrack).toBe('1');
-    expect(readSignals({ navigator: { msDoNotTrack: '1' } }).doNotTrack).toBe('1');
-    expect(readSignals({ navigator: { doNotTrack: 'yes' } }).doNotTrack).toBe('1');
-    expect(readSignals({ navigator: { doNotTrack: '0' } }).doNotTrack).toBe('0');
-    expect(readSignals({ navigator: { doNotTrack: 'unspecified' } }).doNotTrack).toBeNull();
-    expect(readSignals({ navigator: { globalPrivacyControl: true } }).globalPrivacyControl).toBe(true);
-    // GPC spec: a boolean; anything else is not the signal.
-    expect(readSignals({ navigator: { globalPrivacyControl: 'true' } }).globalPrivacyControl).toBe(false);
-  });
-
-  it('a getter that throws reads as no signal', () => {
-    const navigator = Object.defineProperty({}, 'globalPrivacyControl', { get: () => { throw new Error('x'); } });
-    expect(readSignals({ navigator })).toEqual({ doNotTrack: null, globalPrivacyControl: false });
-  });
-});
 
 describe('Do Not Track', () => {
   it('"ignore" (default): recorded as observed and not honored, with the reason, at every decision', () => {
