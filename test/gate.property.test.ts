@@ -69,14 +69,41 @@ describe('no input throws into the caller', () => {
     );
   });
 
-  it('no argument given to the public API makes it throw', () => {
+  // The API's methods run inside safe(), which catches whatever escapes, so "does not throw" alone
+  // cannot fail. What is asserted: the SDK handled every argument itself (safe() reports
+  // "<method>() failed." for what escaped), and the record stays a valid one.
+  it('no argument given to the public API escapes into safe(), and the record stays valid', () => {
     const gate = createConsentGate(healthSiteConfig, { store: createMemoryStore(), signals: { doNotTrack: null, globalPrivacyControl: false }, blocking: false });
     const methods = ['acceptAll', 'rejectAll', 'update', 'withdraw', 'get', 'isGranted', 'onChange', 'whenGranted', 'showBanner', 'showPreferences', 'setRegion'] as const;
+    const error = vi.mocked(console.error);
     fc.assert(
       fc.property(fc.constantFrom(...methods), fc.array(fc.anything(), { maxLength: 3 }), (method, args) => {
+        error.mockClear();
         (gate[method] as (...a: unknown[]) => unknown)(...args);
+        const escaped = error.mock.calls.filter((call) => call.some((part) => typeof part === 'string' && / failed\./.test(part)));
+        expect(escaped).toEqual([]);
+        const record = gate.get();
+        if (record) expect(record.categories.necessary).toBe(true);
+        expect(typeof gate.isGranted('analytics')).toBe('boolean');
       }),
       { numRuns: 1500 },
     );
+  });
+
+  it('a listener that throws changes nothing: the decision, the record and the other listeners are as without it', () => {
+    const decide = (withThrower: boolean) => {
+      const store = createMemoryStore();
+      const gate = createConsentGate(healthSiteConfig, { store, signals: { doNotTrack: null, globalPrivacyControl: false }, blocking: false });
+      const seen: string[] = [];
+      if (withThrower) gate.onChange(() => {
+        throw new Error('listener');
+      });
+      gate.onChange(({ cause }) => seen.push(cause));
+      gate.update({ analytics: true, advertising: false });
+      const { id, givenAt, updatedAt, ...record } = gate.get()!;
+      return { record, stored: store.read() !== undefined, seen, analytics: gate.isGranted('analytics') };
+    };
+    expect(decide(true)).toEqual(decide(false));
+    expect(decide(true).analytics).toBe(true);
   });
 });
