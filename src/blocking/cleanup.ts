@@ -23,7 +23,27 @@ export interface CleanupOptions {
   window?: Window;
 }
 
-const toPattern = (name: string) => new RegExp('^' + name.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '.*') + '$');
+/**
+ * Whether `name` is matched by a declared name, `*` standing for any characters, in one pass (no
+ * regular expression to backtrack on a name with many stars). The first and last pieces hold the
+ * ends; every piece between is taken at its first place, as any later one would only leave less
+ * room for the rest.
+ */
+export function matchesName(pattern: string, name: string): boolean {
+  const pieces = pattern.split('*');
+  const first = pieces[0]!;
+  const last = pieces.pop()!;
+  if (!pieces.length) return name === pattern;
+  if (name.length < first.length + last.length || !name.startsWith(first) || !name.endsWith(last)) return false;
+  const end = name.length - last.length;
+  let at = first.length;
+  for (let i = 1; i < pieces.length; i++) {
+    const found = name.indexOf(pieces[i]!, at);
+    if (found < 0 || found + pieces[i]!.length > end) return false;
+    at = found + pieces[i]!.length;
+  }
+  return true;
+}
 
 /**
  * Deletes what the services of `categories` (and `options.services`) set. Returns the cookie
@@ -43,7 +63,7 @@ export function cleanup(catalog: ServiceCatalog, categories: readonly string[], 
   const cookiePatterns = declared.filter((c) => !c.storage || c.storage === 'cookie').map((c) => c.name);
   const present = doc.cookie.split(';').map((c) => c.split('=')[0]!.trim()).filter(Boolean);
   const names = new Set(cookiePatterns.filter((p) => !p.includes('*')));
-  for (const pattern of cookiePatterns) for (const name of present) if (toPattern(pattern).test(name)) names.add(name);
+  for (const pattern of cookiePatterns) for (const name of present) if (matchesName(pattern, name)) names.add(name);
 
   const host = loc.hostname;
   const domains = [''];
@@ -65,13 +85,13 @@ export function cleanup(catalog: ServiceCatalog, categories: readonly string[], 
   }
 
   for (const kind of ['localStorage', 'sessionStorage'] as const) {
-    const patterns = declared.filter((c) => c.storage === kind).map((c) => toPattern(c.name));
+    const patterns = declared.filter((c) => c.storage === kind).map((c) => c.name);
     if (!patterns.length) continue;
     try {
       const store = win[kind];
       for (let i = store.length; i--; ) {
         const key = store.key(i);
-        if (key !== null && patterns.some((p) => p.test(key))) {
+        if (key !== null && patterns.some((p) => matchesName(p, key))) {
           store.removeItem(key);
           deleted.push(key);
         }

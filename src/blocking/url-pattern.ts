@@ -4,7 +4,8 @@
  * - `google-analytics.com`          the host and every subdomain of it;
  * - `*.hotjar.com`                  subdomains only (not `hotjar.com` itself);
  * - `www.facebook.com/tr`           host (and subdomains) plus a path prefix;
- * - `www.instagram.com/p/*`        `*` stands for exactly one path segment (`/p/ABC/embed` matches);
+ * - `www.instagram.com/p/*`        `*` stands for exactly one path segment (`/p/ABC/embed` matches;
+ *                                   `/p/*x` takes a segment that ends in `x`);
  * - `www.googletagmanager.com/gtag/js?id=G-`  a path may end in the start of a query.
  *
  * Patterns are indexed by host, and a URL is looked up by walking its host's labels from the
@@ -20,8 +21,8 @@ interface PatternEntry<T> {
   _subdomainsOnly: boolean;
   /** Path (+ query) prefix as written; '' for a bare host. */
   _path: string;
-  /** Only for paths with `*`. */
-  _re?: RegExp;
+  /** Only for paths with `*`: the path split on it (`startsWithPieces`). */
+  _pieces?: readonly string[];
 }
 
 export interface PatternIndex<T> {
@@ -62,7 +63,7 @@ export function createPatternIndex<T>(): PatternIndex<T> {
       const subdomainsOnly = host.startsWith('*.');
       if (subdomainsOnly) host = host.slice(2);
       const entry: PatternEntry<T> = { _value: value, _subdomainsOnly: subdomainsOnly, _path: path };
-      if (path.includes('*')) entry._re = new RegExp('^' + path.replace(/[.+?^${}()|[\]\\]/g, '\\$&').replace(/\*/g, '[^/?]+'));
+      if (path.includes('*')) entry._pieces = path.split('*');
       const list = byHost.get(host);
       if (list) list.push(entry);
       else byHost.set(host, [entry]);
@@ -72,12 +73,35 @@ export function createPatternIndex<T>(): PatternIndex<T> {
         let best: PatternEntry<T> | undefined;
         for (const e of entries) {
           if ((e._subdomainsOnly && h === full) || (best && best._path.length >= e._path.length)) continue;
-          if (e._re ? e._re.test(path) : path.startsWith(e._path)) best = e;
+          if (e._pieces ? startsWithPieces(path, e._pieces) : path.startsWith(e._path)) best = e;
         }
         return best?._value;
       }),
     covers: (host) => !!walk(host, found),
   };
+}
+
+/**
+ * Whether `path` begins with a pattern split on its `*`s, each `*` being one or more characters
+ * other than `/` and `?` (within one path segment), in one pass and without backtracking: a
+ * regular expression of 30 `[^/?]+` kept a renderer busy for minutes on a long URL (issue 16).
+ * Each piece is taken at its first place: a later one is never needed, because a piece that holds
+ * a `/` or `?` fits in one place only, and for any other piece what a later place would have
+ * consumed is characters of the same segment, which the next `*` takes as well (a last piece needs
+ * no more than to be there: the pattern is a prefix).
+ */
+export function startsWithPieces(path: string, pieces: readonly string[]): boolean {
+  let at = pieces[0]!.length;
+  if (!path.startsWith(pieces[0]!)) return false;
+  for (let i = 1; i < pieces.length; i++) {
+    let end = at;
+    while (end < path.length && path[end] !== '/' && path[end] !== '?') end++;
+    // The `*` takes path[at, found): at least one character, none of them past the segment's end.
+    const found = end > at ? path.indexOf(pieces[i]!, at + 1) : -1;
+    if (found < 0 || found > end) return false;
+    at = found + pieces[i]!.length;
+  }
+  return true;
 }
 
 // Second-level labels under which a country code top-level domain registers names: `co.uk`,

@@ -1,7 +1,7 @@
 import { modeForRegion, type ResolvedConfig } from '../config';
 import { guarded, logWarning } from '../log';
 import type { ChangeCause, ChangeListener, ConsentChange, ConsentChoices, ConsentMethod, ConsentMode, ConsentRecord, SignalDecision } from '../types';
-import { copyRecord, parseRecord, randomConsentId, serializeRecord, type RecordStatus } from './record';
+import { choiceMap, choiceOf, copyRecord, parseRecord, randomConsentId, serializeRecord, type RecordStatus } from './record';
 import { decideSignal, type ObservedSignals } from './signals';
 import type { ConsentStore } from './store';
 
@@ -95,8 +95,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     if (c.required) return true;
     if (restricted.has(category) || signalBlocks(category)) return false;
     if (record && decided()) {
-      const byService = service === undefined ? undefined : record.services[service];
-      return byService ?? record.categories[category] ?? false;
+      const byService = service === undefined ? undefined : choiceOf(record.services, service);
+      return byService ?? choiceOf(record.categories, category) ?? false;
     }
     return mode() === 'opt-out' && c.default;
   }
@@ -123,7 +123,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     const page = restricted;
     restricted = new Set();
     try {
-      return Object.fromEntries(categories.map((c) => [c.id, isGranted(c.id)]));
+      return choiceMap(Object.fromEntries(categories.map((c) => [c.id, isGranted(c.id)])));
     } finally {
       restricted = page;
     }
@@ -151,17 +151,17 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const decision = decisions[key];
       // Earlier overrides hold while the category stays on; "reject all" or a switch-off ends them.
       const overrides = [...new Set([...(previous?.signals[key].overriddenByVisitor ?? []), ...explicit])].filter(
-        (id) => decision.categories.includes(id) && nextCategories[id],
+        (id) => decision.categories.includes(id) && choiceOf(nextCategories, id),
       );
       for (const id of decision.categories) if (!overrides.includes(id)) nextCategories[id] = false;
       if (overrides.length) decision.overriddenByVisitor = overrides;
     }
     for (const c of categories) if (c.required) nextCategories[c.id] = true;
     // Per-service entries are kept only where they differ from their category: the cookie stays small.
-    const services: Record<string, boolean> = {};
+    const services = choiceMap();
     for (const [id, value] of Object.entries(nextServices)) {
       const category = serviceCategory.get(id);
-      if (category === undefined || nextCategories[category] !== value) services[id] = value;
+      if (category === undefined || choiceOf(nextCategories, category) !== value) services[id] = value;
     }
     record = {
       v: 1,
@@ -181,7 +181,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     emit(cause);
   }
 
-  const all = (value: boolean) => Object.fromEntries(categories.map((c) => [c.id, value || c.required]));
+  const all = (value: boolean) => choiceMap(Object.fromEntries(categories.map((c) => [c.id, value || c.required])));
 
   /** A browser signal that the site honors decides for the visitor only where the regime lets it. */
   function applySignalsWithoutVisitor(): void {
@@ -192,7 +192,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     if (record && decided()) {
       // A signal turned on since the decision: record the new observation (the signal decided).
       const applied = [...record.signals.doNotTrack.categories, ...record.signals.globalPrivacyControl.categories];
-      if (forced.some((id) => !applied.includes(id))) decide({ ...record.categories }, { ...record.services }, 'signal', [], 'decision');
+      if (forced.some((id) => !applied.includes(id))) decide(choiceMap(record.categories), choiceMap(record.services), 'signal', [], 'decision');
     } else if (mode() === 'opt-out') {
       // Opt-out regimes: GPC is the visitor's opt-out (no banner needed); record it as the signal's.
       decide(effectiveCategories(), {}, 'signal', [], 'decision');
@@ -217,8 +217,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       decide(all(false), {}, method, [], 'decision');
     },
     update(choices, method = 'api') {
-      const nextCategories = record && decided() ? { ...record.categories } : effectiveCategories();
-      const nextServices = record && decided() ? { ...record.services } : {};
+      const nextCategories = record && decided() ? choiceMap(record.categories) : effectiveCategories();
+      const nextServices = choiceMap(record && decided() ? record.services : {});
       const explicit: string[] = [];
       for (const [key, value] of Object.entries(choices ?? {})) {
         if (typeof value !== 'boolean') {

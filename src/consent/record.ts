@@ -1,4 +1,5 @@
 import type { ResolvedConfig, ResolvedSignal } from '../config/resolve';
+import { hasOwn } from '../config/rules';
 import { isObject } from '../json-value';
 import { logError } from '../log';
 import type { ConsentMethod, ConsentRecord, SignalDecision } from '../types';
@@ -14,6 +15,17 @@ export const CONSENT_METHODS: readonly ConsentMethod[] = ['banner-accept-all', '
 /** A consent ID: UUID v4, lower case, as `randomConsentId` makes it. */
 export const CONSENT_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/;
 const ISO = /^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?Z$/;
+
+/**
+ * A record's choice for a category or service: only its own boolean. A page names services
+ * (`data-service="constructor"`) and a stored record's maps are plain objects, whose prototype
+ * lends `constructor`, `toString`, `__proto__`: a function or an object there is no consent.
+ */
+export const choiceOf = (map: Readonly<Record<string, boolean>>, id: string): boolean | undefined =>
+  hasOwn(map, id) && typeof map[id] === 'boolean' ? map[id] : undefined;
+
+/** A map of choices to fill by id, with no prototype: `__proto__` is then a key like any other. */
+export const choiceMap = (from?: Readonly<Record<string, boolean>>): Record<string, boolean> => Object.assign(Object.create(null) as Record<string, boolean>, from);
 
 /** Why a stored value does not count as a decision. */
 export type RecordStatus = 'ok' | 'none' | 'outdated' | 'expired' | 'invalid';

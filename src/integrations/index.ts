@@ -18,7 +18,6 @@ export {
   connectSensitivePages,
   sensitiveBlocks,
   matchesPathGlob,
-  globToRegExp,
   patchHistory,
   LOCATION_CHANGE_EVENT,
   DEFAULT_SENSITIVE_BLOCK,

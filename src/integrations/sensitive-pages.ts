@@ -14,49 +14,95 @@ export const LOCATION_CHANGE_EVENT = 'consentgate:locationchange';
 /** @see SensitivePage.block */
 export const DEFAULT_SENSITIVE_BLOCK: readonly string[] = ['advertising', 'social'];
 
-const globCache = new Map<string, RegExp>();
+/**
+ * A compiled glob, one step per entry: a character to match (one UTF-16 unit), `*` (any characters
+ * but `/`), `**` (any characters), or a number: the steps of a group that may be skipped, which
+ * follow it. A literal `*` cannot occur (every `*` of a glob is a star), so the strings never clash.
+ */
+type GlobStep = string | number;
+
+const globCache = new Map<string, GlobStep[]>();
 
 /**
- * A path glob as a regular expression: `*` matches within one segment, `**` across segments
- * (`/conditions/**` also matches `/conditions` itself), anything else literally. Matching ignores
- * case and one trailing slash: `/Conditions/HIV/` is the same page on many servers, and a
- * sensitive page missed is worse than an ordinary page held.
+ * Case folding as a regular expression's `i` flag does it (ECMA-262 Canonicalize, non-Unicode
+ * mode): upper case, unless that takes more than one unit or turns a non-ASCII unit into ASCII.
  */
-export function globToRegExp(glob: string): RegExp {
-  let re = globCache.get(glob);
-  if (re) return re;
-  let source = '';
+const fold = (ch: string) => {
+  const upper = ch.toUpperCase();
+  return upper.length === 1 && (upper >= '\x80' || ch < '\x80') ? upper : ch;
+};
+
+/**
+ * A path glob as steps: `*` matches within one segment, `**` across segments (`/conditions/**`
+ * also matches `/conditions` itself, and `**` between two slashes also one slash), anything else
+ * literally. Matching ignores case and one trailing slash: `/Conditions/HIV/` is the same page on
+ * many servers, and a sensitive page missed is worse than an ordinary page held.
+ */
+function compileGlob(glob: string): GlobStep[] {
+  let steps = globCache.get(glob);
+  if (steps) return steps;
+  steps = [];
   for (let i = 0; i < glob.length; i++) {
     const ch = glob[i]!;
     if (ch === '*' && glob[i + 1] === '*') {
-      const slashBefore = source.endsWith('/');
+      const slashBefore = steps[steps.length - 1] === '/';
       const slashAfter = glob[i + 2] === '/';
       i++;
       if (slashBefore && (slashAfter || i === glob.length - 1)) {
         // "/**/" matches "/" or "/any/depth/"; a trailing "/**" matches "" or "/anything".
-        source = source.slice(0, -1) + (slashAfter ? '(?:/.*)?/' : '(?:/.*)?');
-        if (slashAfter) i++;
+        steps.pop();
+        steps.push(2, '/', '**');
+        if (slashAfter) {
+          steps.push('/');
+          i++;
+        }
       } else {
-        source += '.*';
+        steps.push('**');
       }
-    } else if (ch === '*') {
-      source += '[^/]*';
     } else {
-      source += ch.replace(/[.+?^${}()|[\]\\]/g, '\\$&');
+      steps.push(ch === '*' ? ch : fold(ch));
     }
   }
-  re = new RegExp(`^${source}/?$`, 'i');
-  globCache.set(glob, re);
-  return re;
+  steps.push(1, '/');
+  globCache.set(glob, steps);
+  return steps;
+}
+
+/**
+ * Whether the whole of `text` matches the steps, by keeping the set of steps reachable after each
+ * character (Thompson's construction, simulated): time grows with text × glob, never with the
+ * ways of cutting the text among stars, which made a regular expression of 30 stars run for minutes.
+ */
+function matchesSteps(steps: readonly GlobStep[], text: string): boolean {
+  const reach = (set: Set<number>, i: number): void => {
+    if (set.has(i)) return;
+    set.add(i);
+    const step = steps[i];
+    if (typeof step === 'number') reach(set, i + 1 + step);
+    if (typeof step === 'number' || step === '*' || step === '**') reach(set, i + 1);
+  };
+  let now = new Set<number>();
+  reach(now, 0);
+  for (let j = 0; j < text.length && now.size; j++) {
+    const ch = fold(text[j]!);
+    const next = new Set<number>();
+    for (const i of now) {
+      const step = steps[i];
+      if (step === '**' || (step === '*' && ch !== '/')) reach(next, i);
+      else if (step === ch) reach(next, i + 1);
+    }
+    now = next;
+  }
+  return now.has(steps.length);
 }
 
 /** Whether `pathname` matches the glob, raw or percent-decoded. */
 export function matchesPathGlob(glob: string, pathname: string): boolean {
-  const re = globToRegExp(glob);
-  if (re.test(pathname)) return true;
+  const steps = compileGlob(glob);
+  if (matchesSteps(steps, pathname)) return true;
   try {
     const decoded = decodeURIComponent(pathname);
-    return decoded !== pathname && re.test(decoded);
+    return decoded !== pathname && matchesSteps(steps, decoded);
   } catch {
     return false;
   }
