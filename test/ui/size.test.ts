@@ -36,5 +36,7 @@ describe('UI byte size (gzip, minified)', () => {
     // whose src is set before it is appended gets its placeholder; no forced layout in appendChild).
     expect(components).toBeLessThanOrEqual(6920);
     expect(withTexts).toBeLessThanOrEqual(7940);
-  }, 60_000);
+  // Two rollup builds: minutes when the machine is shared, so the timeout is generous; the
+  // assertion is on bytes, never on time.
+  }, 300_000);
 });
