@@ -56,10 +56,45 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   const serviceCategory = new Map<string, string>();
   for (const c of categories) for (const s of c.services) serviceCategory.set(s.id, c.id);
 
-  const load = () =>
-    config
-      ? parseRecord(store.read(), { policyVersion: config.policy.version, lifetimeDays: config.policy.lifetimeDays, now: now() })
-      : { record: null, status: 'none' as RecordStatus };
+  /** Whether a record grants a category, or a service of it. */
+  const grants = (r: ConsentRecord, category: string, service?: string) =>
+    (service === undefined ? undefined : choiceOf(r.services, service)) ?? choiceOf(r.categories, category) ?? false;
+
+  /**
+   * Several records none of which the store could tell as its own (store.ts): only what all of them
+   * grant, on the latest of them. Made in an opt-out regime if any was, which an opt-in regime then
+   * does not take as consent.
+   */
+  function mostRestrictive(records: ConsentRecord[]): ConsentRecord {
+    const latest = records.reduce((a, b) => (Date.parse(b.updatedAt) > Date.parse(a.updatedAt) ? b : a));
+    const services = choiceMap();
+    for (const r of records) {
+      for (const id of Object.keys(r.services)) {
+        const category = serviceCategory.get(id);
+        services[id] = records.every((other) => (category === undefined ? choiceOf(other.services, id) === true : grants(other, category, id)));
+      }
+    }
+    return {
+      ...latest,
+      mode: records.some((r) => r.mode === 'opt-out') ? 'opt-out' : latest.mode,
+      categories: choiceMap(Object.fromEntries(categories.map((c) => [c.id, records.every((r) => grants(r, c.id))]))),
+      services,
+    };
+  }
+
+  function load(): { record: ConsentRecord | null; status: RecordStatus } {
+    if (!config) return { record: null, status: 'none' };
+    const check = { policyVersion: config.policy.version, lifetimeDays: config.policy.lifetimeDays, now: now() };
+    const read = parseRecord(store.read(), check);
+    const others = store.conflicting?.() ?? [];
+    if (read.record || !others.length) return read;
+    const records = others.map((raw) => parseRecord(raw, check).record).filter((r): r is ConsentRecord => r !== null);
+    if (!records.length) return { record: null, status: 'invalid' };
+    // Kept as the site's own from now on: the store deleted the others.
+    const merged = mostRestrictive(records);
+    store.write(serializeRecord(merged), config.policy.lifetimeDays);
+    return { record: merged, status: 'ok' };
+  }
   const loaded = load();
   let record = loaded.record;
 
