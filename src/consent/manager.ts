@@ -107,6 +107,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
    * the site chose another region, or switched modes), so such a visitor is asked again.
    */
   const decided = () => record !== null && !(record.mode === 'opt-out' && mode() === 'opt-in');
+  /** The record while it counts: `get()` and every change show no other (the UI starts from it). */
+  const counted = () => (decided() ? record : null);
 
   const currentDecisions = () => ({
     doNotTrack: decideSignal(signals.doNotTrack, config!.signals.doNotTrack),
@@ -138,7 +140,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   function snapshot(cause: ChangeCause): ConsentChange {
     return {
-      record: copyRecord(record),
+      record: copyRecord(counted()),
       categories: categories.filter((c) => isGranted(c.id)).map((c) => c.id),
       services: [...serviceCategory].filter(([s, c]) => isGranted(c, s)).map(([s]) => s),
       cause,
@@ -147,7 +149,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   function emit(cause: ChangeCause): void {
     const change = snapshot(cause);
-    for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(record) });
+    for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(counted()) });
   }
 
   /**
@@ -241,7 +243,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     signals,
     storedStatus: loaded.status,
     mode,
-    get: () => copyRecord(record),
+    get: () => copyRecord(counted()),
     hasDecision: decided,
     isGranted,
     signalBlocks,

@@ -326,3 +326,20 @@ describe('ConsentManager with an invalid config', () => {
     warn.mockRestore();
   });
 });
+
+describe('get() after the regime changed', () => {
+  const regional: ConsentGateConfig = { ...healthSiteConfig, regions: { 'US-CA': 'opt-out', GB: 'opt-in' } };
+
+  it('shows no record made under opt-out once the regime is opt-in, in get() and in the change', () => {
+    const { manager, changes } = setup({ config: regional, region: 'US-CA' });
+    manager.update({ advertising: false }, 'opt-out-link');
+    expect(manager.get()).toMatchObject({ mode: 'opt-out', method: 'opt-out-link' });
+    manager.setRegion('GB');
+    expect(manager.hasDecision()).toBe(false);
+    expect(manager.get()).toBeNull();
+    expect(changes.at(-1)).toMatchObject({ cause: 'context', record: null });
+    // Back in the opt-out regime the record counts again.
+    manager.setRegion('US-CA');
+    expect(manager.get()).toMatchObject({ method: 'opt-out-link' });
+  });
+});
