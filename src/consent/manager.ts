@@ -1,4 +1,5 @@
 import { modeForRegion, type ResolvedConfig } from '../config';
+import { normalizeRegion } from '../integrations/regions';
 import { guarded, logWarning } from '../log';
 import type { ChangeCause, ChangeListener, ConsentChange, ConsentChoices, ConsentMethod, ConsentMode, ConsentRecord, SignalDecision } from '../types';
 import { choiceMap, choiceOf, copyRecord, parseRecord, randomConsentId, serializeRecord, type RecordStatus } from './record';
@@ -48,7 +49,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomConsentId;
   const listeners = new Set<ChangeListener>();
-  let region = options.region;
+  // As `data-region` and the config's keys: trimmed, upper case (`us-ca ` is `US-CA`).
+  let region = normalizeRegion(options.region);
   let restricted = new Set<string>();
 
   const categories = config?.categories ?? [];
@@ -304,7 +306,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     setRegion(next) {
       if (typeof next !== 'string') return;
       const before = mode();
-      region = next;
+      region = normalizeRegion(next);
       if (mode() !== before) {
         applySignalsWithoutVisitor();
         emit('context');

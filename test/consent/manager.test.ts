@@ -343,3 +343,19 @@ describe('get() after the regime changed', () => {
     expect(manager.get()).toMatchObject({ method: 'opt-out-link' });
   });
 });
+
+describe('region codes', () => {
+  const regional: ConsentGateConfig = { ...healthSiteConfig, regions: { 'US-CA': 'opt-out', GB: 'opt-in', default: 'opt-in' } };
+
+  it('reads setRegion() and the region option in any case, with spaces around, as data-region is read', () => {
+    const { manager } = setup({ config: regional, region: ' us-ca' });
+    expect(manager.mode()).toBe('opt-out');
+    manager.setRegion('gb ');
+    expect(manager.mode()).toBe('opt-in');
+    manager.setRegion('\tUs-Ca\n');
+    expect(manager.mode()).toBe('opt-out');
+    // Not a region code: the default regime.
+    manager.setRegion('california');
+    expect(manager.mode()).toBe('opt-in');
+  });
+});
