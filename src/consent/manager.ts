@@ -55,11 +55,12 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   const categories = config?.categories ?? [];
   const categoryById = new Map(categories.map((c) => [c.id, c]));
+  const optional = categories.filter((c) => !c.required);
   const serviceCategory = new Map<string, string>();
   for (const c of categories) for (const s of c.services) serviceCategory.set(s.id, c.id);
 
   /** Whether a record grants a category, or a service of it. */
-  const grants = (r: ConsentRecord, category: string, service?: string) =>
+  const grants = (r: Pick<ConsentRecord, 'categories' | 'services'>, category: string, service?: string) =>
     (service === undefined ? undefined : choiceOf(r.services, service)) ?? choiceOf(r.categories, category) ?? false;
 
   /**
@@ -184,6 +185,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return;
     }
     const previous = record;
+    const counts = decided();
     const at = ISO(now());
     const decisions = currentDecisions();
     for (const key of ['doNotTrack', 'globalPrivacyControl'] as const) {
@@ -202,12 +204,19 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const category = serviceCategory.get(id);
       if (category === undefined || choiceOf(nextCategories, category) !== value) services[id] = value;
     }
+    // Consent taken back is withdrawn, whichever button did it (GDPR Art. 7(3)): Reject all, a switch
+    // turned off or the Opt Out link after a grant stamp the time as withdraw() does. What a browser
+    // signal switched off is the signal's, recorded under `signals`.
+    const next = { categories: nextCategories, services };
+    const choicesMade: Array<[category: string, service?: string]> = [...optional.map((c): [string] => [c.id]), ...[...serviceCategory].map(([s, c]): [string, string] => [c, s])];
+    const tookBack =
+      previous !== null && counts && method !== 'signal' && choicesMade.some(([category, service]) => grants(previous, category, service) && !grants(next, category, service));
     record = {
       v: 1,
       id: previous?.id ?? newId(),
       givenAt: previous?.givenAt ?? at,
       updatedAt: at,
-      ...(cause === 'withdraw' ? { withdrawnAt: at } : previous?.withdrawnAt ? { withdrawnAt: previous.withdrawnAt } : {}),
+      ...(cause === 'withdraw' || tookBack ? { withdrawnAt: at } : previous?.withdrawnAt ? { withdrawnAt: previous.withdrawnAt } : {}),
       policyVersion: config.policy.version,
       mode: mode(),
       categories: nextCategories,

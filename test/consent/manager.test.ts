@@ -359,3 +359,32 @@ describe('region codes', () => {
     expect(manager.mode()).toBe('opt-in');
   });
 });
+
+describe('withdrawal from the UI', () => {
+  it('stamps withdrawnAt when the Opt Out link, Reject all or a switch takes back a grant', () => {
+    for (const [method, takeBack] of [
+      ['opt-out-link', (m) => m.update({ advertising: false, social: false }, 'opt-out-link')],
+      ['banner-reject-all', (m) => m.rejectAll('banner-reject-all')],
+      ['preferences', (m) => m.update({ analytics: false }, 'preferences')],
+      ['placeholder', (m) => m.update({ 'social.youtube': false }, 'placeholder')],
+    ] as Array<[string, (m: ReturnType<typeof setup>['manager']) => void]>) {
+      const { manager, stored, tick, changes } = setup();
+      manager.acceptAll('banner-accept-all');
+      expect(stored()!.withdrawnAt, method).toBeUndefined();
+      tick(60_000);
+      takeBack(manager);
+      expect(stored()).toMatchObject({ method, givenAt: '2026-11-23T12:00:00.000Z', withdrawnAt: '2026-11-23T12:01:00.000Z' });
+      expect(changes.at(-1)!.record!.withdrawnAt).toBe('2026-11-23T12:01:00.000Z');
+    }
+  });
+
+  it('does not stamp a first decision, a grant, or what a browser signal switched off', () => {
+    const { manager, stored } = setup();
+    manager.rejectAll('banner-reject-all');
+    manager.update({ analytics: true }, 'preferences');
+    expect(stored()!.withdrawnAt).toBeUndefined();
+    const later = setup({ stored: JSON.stringify(stored()), signals: { doNotTrack: null, globalPrivacyControl: true } });
+    expect(later.stored()).toMatchObject({ method: 'signal' });
+    expect(later.stored()!.withdrawnAt).toBeUndefined();
+  });
+});
