@@ -1,4 +1,5 @@
 import { modeForRegion, type ResolvedConfig } from '../config';
+import { normalizeRegion } from '../integrations/regions';
 import { guarded, logWarning } from '../log';
 import type { ChangeCause, ChangeListener, ConsentChange, ConsentChoices, ConsentMethod, ConsentMode, ConsentRecord, SignalDecision } from '../types';
 import { choiceMap, choiceOf, copyRecord, parseRecord, randomConsentId, serializeRecord, type RecordStatus } from './record';
@@ -48,18 +49,55 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
   const now = options.now ?? Date.now;
   const newId = options.newId ?? randomConsentId;
   const listeners = new Set<ChangeListener>();
-  let region = options.region;
+  // As `data-region` and the config's keys: trimmed, upper case (`us-ca ` is `US-CA`).
+  let region = normalizeRegion(options.region);
   let restricted = new Set<string>();
 
   const categories = config?.categories ?? [];
   const categoryById = new Map(categories.map((c) => [c.id, c]));
+  const optional = categories.filter((c) => !c.required);
   const serviceCategory = new Map<string, string>();
   for (const c of categories) for (const s of c.services) serviceCategory.set(s.id, c.id);
 
-  const load = () =>
-    config
-      ? parseRecord(store.read(), { policyVersion: config.policy.version, lifetimeDays: config.policy.lifetimeDays, now: now() })
-      : { record: null, status: 'none' as RecordStatus };
+  /** Whether a record grants a category, or a service of it. */
+  const grants = (r: Pick<ConsentRecord, 'categories' | 'services'>, category: string, service?: string) =>
+    (service === undefined ? undefined : choiceOf(r.services, service)) ?? choiceOf(r.categories, category) ?? false;
+
+  /**
+   * Several records none of which the store could tell as its own (store.ts): only what all of them
+   * grant, on the latest of them. Made in an opt-out regime if any was, which an opt-in regime then
+   * does not take as consent.
+   */
+  function mostRestrictive(records: ConsentRecord[]): ConsentRecord {
+    const latest = records.reduce((a, b) => (Date.parse(b.updatedAt) > Date.parse(a.updatedAt) ? b : a));
+    const services = choiceMap();
+    for (const r of records) {
+      for (const id of Object.keys(r.services)) {
+        const category = serviceCategory.get(id);
+        services[id] = records.every((other) => (category === undefined ? choiceOf(other.services, id) === true : grants(other, category, id)));
+      }
+    }
+    return {
+      ...latest,
+      mode: records.some((r) => r.mode === 'opt-out') ? 'opt-out' : latest.mode,
+      categories: choiceMap(Object.fromEntries(categories.map((c) => [c.id, records.every((r) => grants(r, c.id))]))),
+      services,
+    };
+  }
+
+  function load(): { record: ConsentRecord | null; status: RecordStatus } {
+    if (!config) return { record: null, status: 'none' };
+    const check = { policyVersion: config.policy.version, lifetimeDays: config.policy.lifetimeDays, now: now() };
+    const read = parseRecord(store.read(), check);
+    const others = store.conflicting?.() ?? [];
+    if (read.record || !others.length) return read;
+    const records = others.map((raw) => parseRecord(raw, check).record).filter((r): r is ConsentRecord => r !== null);
+    if (!records.length) return { record: null, status: 'invalid' };
+    // Kept as the site's own from now on: the store deleted the others.
+    const merged = mostRestrictive(records);
+    store.write(serializeRecord(merged), config.policy.lifetimeDays);
+    return { record: merged, status: 'ok' };
+  }
   const loaded = load();
   let record = loaded.record;
 
@@ -72,6 +110,8 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
    * the site chose another region, or switched modes), so such a visitor is asked again.
    */
   const decided = () => record !== null && !(record.mode === 'opt-out' && mode() === 'opt-in');
+  /** The record while it counts: `get()` and every change show no other (the UI starts from it). */
+  const counted = () => (decided() ? record : null);
 
   const currentDecisions = () => ({
     doNotTrack: decideSignal(signals.doNotTrack, config!.signals.doNotTrack),
@@ -103,7 +143,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   function snapshot(cause: ChangeCause): ConsentChange {
     return {
-      record: copyRecord(record),
+      record: copyRecord(counted()),
       categories: categories.filter((c) => isGranted(c.id)).map((c) => c.id),
       services: [...serviceCategory].filter(([s, c]) => isGranted(c, s)).map(([s]) => s),
       cause,
@@ -112,7 +152,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
 
   function emit(cause: ChangeCause): void {
     const change = snapshot(cause);
-    for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(record) });
+    for (const listener of [...listeners]) guarded('A consent change listener', listener, { ...change, record: copyRecord(counted()) });
   }
 
   /**
@@ -145,6 +185,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       return;
     }
     const previous = record;
+    const counts = decided();
     const at = ISO(now());
     const decisions = currentDecisions();
     for (const key of ['doNotTrack', 'globalPrivacyControl'] as const) {
@@ -163,12 +204,19 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
       const category = serviceCategory.get(id);
       if (category === undefined || choiceOf(nextCategories, category) !== value) services[id] = value;
     }
+    // Consent taken back is withdrawn, whichever button did it (GDPR Art. 7(3)): Reject all, a switch
+    // turned off or the Opt Out link after a grant stamp the time as withdraw() does. What a browser
+    // signal switched off is the signal's, recorded under `signals`.
+    const next = { categories: nextCategories, services };
+    const choicesMade: Array<[category: string, service?: string]> = [...optional.map((c): [string] => [c.id]), ...[...serviceCategory].map(([s, c]): [string, string] => [c, s])];
+    const tookBack =
+      previous !== null && counts && method !== 'signal' && choicesMade.some(([category, service]) => grants(previous, category, service) && !grants(next, category, service));
     record = {
       v: 1,
       id: previous?.id ?? newId(),
       givenAt: previous?.givenAt ?? at,
       updatedAt: at,
-      ...(cause === 'withdraw' ? { withdrawnAt: at } : previous?.withdrawnAt ? { withdrawnAt: previous.withdrawnAt } : {}),
+      ...(cause === 'withdraw' || tookBack ? { withdrawnAt: at } : previous?.withdrawnAt ? { withdrawnAt: previous.withdrawnAt } : {}),
       policyVersion: config.policy.version,
       mode: mode(),
       categories: nextCategories,
@@ -206,7 +254,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     signals,
     storedStatus: loaded.status,
     mode,
-    get: () => copyRecord(record),
+    get: () => copyRecord(counted()),
     hasDecision: decided,
     isGranted,
     signalBlocks,
@@ -267,7 +315,7 @@ export function createConsentManager(options: ConsentManagerOptions): ConsentMan
     setRegion(next) {
       if (typeof next !== 'string') return;
       const before = mode();
-      region = next;
+      region = normalizeRegion(next);
       if (mode() !== before) {
         applySignalsWithoutVisitor();
         emit('context');

@@ -326,3 +326,65 @@ describe('ConsentManager with an invalid config', () => {
     warn.mockRestore();
   });
 });
+
+describe('get() after the regime changed', () => {
+  const regional: ConsentGateConfig = { ...healthSiteConfig, regions: { 'US-CA': 'opt-out', GB: 'opt-in' } };
+
+  it('shows no record made under opt-out once the regime is opt-in, in get() and in the change', () => {
+    const { manager, changes } = setup({ config: regional, region: 'US-CA' });
+    manager.update({ advertising: false }, 'opt-out-link');
+    expect(manager.get()).toMatchObject({ mode: 'opt-out', method: 'opt-out-link' });
+    manager.setRegion('GB');
+    expect(manager.hasDecision()).toBe(false);
+    expect(manager.get()).toBeNull();
+    expect(changes.at(-1)).toMatchObject({ cause: 'context', record: null });
+    // Back in the opt-out regime the record counts again.
+    manager.setRegion('US-CA');
+    expect(manager.get()).toMatchObject({ method: 'opt-out-link' });
+  });
+});
+
+describe('region codes', () => {
+  const regional: ConsentGateConfig = { ...healthSiteConfig, regions: { 'US-CA': 'opt-out', GB: 'opt-in', default: 'opt-in' } };
+
+  it('reads setRegion() and the region option in any case, with spaces around, as data-region is read', () => {
+    const { manager } = setup({ config: regional, region: ' us-ca' });
+    expect(manager.mode()).toBe('opt-out');
+    manager.setRegion('gb ');
+    expect(manager.mode()).toBe('opt-in');
+    manager.setRegion('\tUs-Ca\n');
+    expect(manager.mode()).toBe('opt-out');
+    // Not a region code: the default regime.
+    manager.setRegion('california');
+    expect(manager.mode()).toBe('opt-in');
+  });
+});
+
+describe('withdrawal from the UI', () => {
+  it('stamps withdrawnAt when the Opt Out link, Reject all or a switch takes back a grant', () => {
+    for (const [method, takeBack] of [
+      ['opt-out-link', (m) => m.update({ advertising: false, social: false }, 'opt-out-link')],
+      ['banner-reject-all', (m) => m.rejectAll('banner-reject-all')],
+      ['preferences', (m) => m.update({ analytics: false }, 'preferences')],
+      ['placeholder', (m) => m.update({ 'social.youtube': false }, 'placeholder')],
+    ] as Array<[string, (m: ReturnType<typeof setup>['manager']) => void]>) {
+      const { manager, stored, tick, changes } = setup();
+      manager.acceptAll('banner-accept-all');
+      expect(stored()!.withdrawnAt, method).toBeUndefined();
+      tick(60_000);
+      takeBack(manager);
+      expect(stored()).toMatchObject({ method, givenAt: '2026-11-23T12:00:00.000Z', withdrawnAt: '2026-11-23T12:01:00.000Z' });
+      expect(changes.at(-1)!.record!.withdrawnAt).toBe('2026-11-23T12:01:00.000Z');
+    }
+  });
+
+  it('does not stamp a first decision, a grant, or what a browser signal switched off', () => {
+    const { manager, stored } = setup();
+    manager.rejectAll('banner-reject-all');
+    manager.update({ analytics: true }, 'preferences');
+    expect(stored()!.withdrawnAt).toBeUndefined();
+    const later = setup({ stored: JSON.stringify(stored()), signals: { doNotTrack: null, globalPrivacyControl: true } });
+    expect(later.stored()).toMatchObject({ method: 'signal' });
+    expect(later.stored()!.withdrawnAt).toBeUndefined();
+  });
+});
