@@ -4,6 +4,8 @@
  * `script-src` as the boot did, and never as a `fetch` that a strict `connect-src` could refuse.
  */
 
+import { trusted } from './trusted-types';
+
 /** The attributes our files take from the tag that loaded the boot. */
 export interface ScriptAttributes {
   nonce?: string;
@@ -12,7 +14,7 @@ export interface ScriptAttributes {
 
 export function addScript(src: string, attributes: ScriptAttributes = {}, doc: Document = document): HTMLScriptElement {
   const script = doc.createElement('script');
-  script.src = src;
+  script.src = trusted('createScriptURL', src);
   script.async = true;
   // The nonce attribute reads '' once parsed; the property keeps it.
   if (attributes.nonce) script.nonce = attributes.nonce;

@@ -23,6 +23,7 @@
  * to parse it), in the same order.
  */
 import { blockingFailed, HELD, isMarked, type Natives } from './markup-gate';
+import { trusted, trustedAttribute } from '../trusted-types';
 import { wholeMarkupLength } from './written-markup';
 
 /** How long a released external script may take before the next one is released anyway. */
@@ -47,9 +48,11 @@ interface Written {
  * once inserted (`old` does not: it is held, or was taken out of written markup).
  */
 export function recreateScript(old: HTMLScriptElement, natives: Natives, skip?: RegExp): HTMLScriptElement {
-  const script = old.ownerDocument.createElement('script');
-  for (const { name, value } of Array.from(old.attributes)) if (!skip?.test(name)) natives._setAttribute.call(script, name, value);
-  script.text = old.text;
+  // In the held one's namespace: SVG's <script> has no `text`, its `textContent` is its code.
+  const script = old.ownerDocument.createElementNS(old.namespaceURI, 'script') as HTMLScriptElement;
+  // Under Trusted Types, through ConsentGate's policy: the page's own tag (trusted-types.ts).
+  for (const { name, value } of Array.from(old.attributes)) if (!skip?.test(name)) natives._setAttribute.call(script, name, trustedAttribute(script, name, value));
+  script.textContent = trusted('createScript', old.textContent!);
   // The `nonce` content attribute reads '' once CSP has seen it (HTML § nonce hiding): copy the property.
   if (old.nonce) script.nonce = old.nonce;
   return script;

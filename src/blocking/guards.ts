@@ -37,12 +37,16 @@
  * when the URL was judged allowed, and to holding when it was judged gated.
  */
 import type { HeldQueue } from './held-queue';
-import { blockingFailed, HELD, holdElementUrls, isMarked, URL_ATTRIBUTES, URL_ELEMENTS, type Natives } from './markup-gate';
+import { trusted } from '../trusted-types';
+import { blockingFailed, HELD, holdByType, holdElementUrls, isMarked, URL_ATTRIBUTES, URL_ELEMENTS, urlsOf, type Natives } from './markup-gate';
 
 type AnyFn = (this: any, ...args: any[]) => any;
 
 // The values of URL attributes in markup (and of any attribute whose name ends like one).
-const URL_VALUE = /(?:src|srcset|href|data|poster)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+const URL_VALUE = /(?:src|srcset|href|data|poster|ping|srcdoc)\s*=\s*(?:"([^"]*)"|'([^']*)'|([^\s>]+))/gi;
+const XLINK = 'http://www.w3.org/1999/xlink';
+/** Same-origin frames' windows the guards are in (see `guardFrames`). */
+const guardedWindows = new WeakSet<object>();
 // What markup needs to name another origin: a scheme, `//`, `\` (read as `/`) or an entity.
 const MAY_LEAVE_ORIGIN = /[:\\&]|\/\//;
 
@@ -81,9 +85,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
    * (which is then made inert first).
    */
   const toHold = (el: Element, neutralize: (el: Element) => boolean) =>
-    !!URL_ATTRIBUTES[el.localName] &&
-    !q._done.has(el) &&
-    (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives)));
+    !q._done.has(el) && (isMarked(el) || el.hasAttribute(HELD) || (neutralize(el) && holdElementUrls(el, gated, natives)));
   const visitTree = (node: Node, neutralize: (el: Element) => boolean, hold: Element[], selector = URL_ELEMENTS) => {
     if (node.nodeType === 1 && toHold(node as Element, neutralize)) hold.push(node as Element);
     if ((node as ParentNode).firstElementChild) {
@@ -102,7 +104,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // Its descendants were checked when they were inserted into it, or came with markup (checked
   // by the HTML guards) or a clone (a clone of a held or marked element stays inert: fail closed).
   const always = () => true;
-  const ON_CONNECT = /^(script|iframe|link|embed|object|source|track)$/;
+  const ON_CONNECT = /^(script|iframe|link|embed|object|source|track|style)$/;
   const fetchesOnConnect = (el: Element) => ON_CONNECT.test(el.localName);
   /**
    * Before a native insertion: makes gated nodes inert; returns what to queue once inserted (a
@@ -121,57 +123,163 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     return hold?.length ? hold : undefined;
   };
 
+  /**
+   * Text going into a `<style>` (`nodes`: strings or nodes): with a `url()` or `@import` of a
+   * gated service, the style is held first (by its type), so no style sheet is made from it.
+   */
+  const cssInto = (el: any, nodes: unknown[]) => {
+    if (el?.localName !== 'style') return;
+    try {
+      const verdicts = q._gated('style', nodes.map((n: any) => (Object(n) === n ? n.textContent : n)).join(''));
+      if (verdicts) {
+        holdByType(el, natives);
+        q._hold(el, verdicts);
+      }
+    } catch (error) {
+      blockingFailed(error);
+    }
+  };
+
+  /**
+   * The windows of same-origin frames (about:blank, `srcdoc`) get the guards as soon as they
+   * exist: what the page writes or appends into them, and what their own scripts do, is judged as
+   * here. (A `srcdoc` document keeps the window of the frame's first about:blank one: HTML §
+   * "initialize the document object", so what is patched there stays.) A frame's window exists
+   * once it is connected: they are looked for before an insertion, guarded after it.
+   */
+  const framesIn = (nodes: unknown[]) => {
+    let frames: Element[] | undefined;
+    for (const n of nodes as any[]) {
+      if (n?.localName === 'iframe') (frames ??= []).push(n);
+      else if (n?.firstElementChild) (frames ??= []).push(...n.querySelectorAll('iframe'));
+    }
+    return frames;
+  };
+  const guardFrames = (frames: Element[] | undefined) => {
+    for (const frame of frames ?? []) {
+      try {
+        const child = (frame as HTMLIFrameElement).contentWindow as any;
+        // Reading `document` of another origin's window throws: that frame is not ours to guard.
+        if (child && !guardedWindows.has(child) && child.document) {
+          guardedWindows.add(child);
+          installGuards(child, q, nativesOf(child));
+        }
+      } catch {
+        // Another origin.
+      }
+    }
+  };
+
   // --- URL setters and setAttribute --------------------------------------------------------------
   /** Whether the native setter may run; holds the URL in `data-cg-<name>` when it may not. */
   const pass = (el: Element, name: string, value: unknown) => {
-    let held = false;
+    let verdicts: ReturnType<typeof q._gated>;
+    const url = String(value);
     try {
-      const url = String(value);
-      const verdicts = q._gated(name, url);
+      verdicts = q._gated(name, url);
       if (!verdicts) {
         // A later allowed URL replaces a held one, as the attribute would have.
         if (q._isHeld(el)) el.removeAttribute(HELD + '-' + name);
         return true;
       }
-      held = true;
+    } catch (error) {
+      blockingFailed(error);
+    }
+    // Trusted Types: a value the native setter would refuse is refused here as well (the same
+    // TypeError), never held: ConsentGate's policy releases what is held (trusted-types.ts). On a
+    // detached element of the same kind, which fetches nothing for these.
+    if (el.localName === 'script' || name === 'srcdoc') natives._setAttribute.call(doc.createElementNS(el.namespaceURI, el.localName), name, value as string);
+    try {
       natives._setAttribute.call(el, HELD + '-' + name, url);
       natives._setAttribute.call(el, HELD, '');
       q._hold(el, verdicts);
     } catch (error) {
       blockingFailed(error);
     }
-    return !held;
+    return false;
   };
-  // The element kind first: most setAttribute calls are on elements without URL attributes, and
-  // they take the native path without a lower-cased copy of the name.
-  const isUrlAttribute = (el: Element, name: unknown) => {
+  /**
+   * The name of a URL attribute of `el` (or `style`), lower case, or undefined. The element kind
+   * first: most setAttribute calls are on elements without URL attributes, and they take the
+   * native path without a lower-cased copy of the name unless it may be `style`.
+   */
+  const urlAttribute = (el: Element, name: unknown) => {
     const names = URL_ATTRIBUTES[el.localName];
-    return !!names && names.includes(String(name).toLowerCase());
+    const n = String(name);
+    if (!names && n.length !== 5) return;
+    const lower = n.toLowerCase();
+    return lower === 'style' || names?.includes(lower) ? lower : undefined;
   };
   // The URL properties of each element kind, on the interface of that kind (HTMLVideoElement for
   // `video`: `src` is found on HTMLMediaElement, `poster` on HTMLVideoElement itself).
+  // (SVG's `href` is a read-only SVGAnimatedString: set through the attribute.)
+  const setters: Array<[proto: any, prop: string, attribute: string]> = [
+    [w.HTMLElement.prototype, 'style', 'style'],
+    [w.SVGElement?.prototype, 'style', 'style'],
+    [w.HTMLLinkElement?.prototype, 'imageSrcset', 'imagesrcset'],
+  ];
   for (const [tag, props] of Object.entries(URL_ATTRIBUTES)) {
-    for (const prop of props) {
-      patch(Object.getPrototypeOf(doc.createElement(tag)), prop, (set) => function (value) {
-        if (pass(this, prop, value)) set.call(this, value);
-      }, true);
-    }
+    for (const prop of props) setters.push([Object.getPrototypeOf(doc.createElement(tag)), prop, prop]);
+  }
+  for (const [proto, prop, attribute] of setters) {
+    patch(proto, prop, (set) => function (value) {
+      if (pass(this, attribute, value)) set.call(this, value);
+    }, true);
   }
   const E = w.Element.prototype;
   patch(E, 'setAttribute', (native) => function (name, value) {
-    if (!isUrlAttribute(this, name) || pass(this, String(name).toLowerCase(), value)) return native.call(this, name, value);
+    const n = urlAttribute(this, name);
+    if (!n || pass(this, n, value)) return native.call(this, name, value);
   });
+  // An attribute in a namespace is another attribute, but SVG's `xlink:href`.
+  const urlAttributeNS = (el: Element, ns: unknown, name: unknown) =>
+    (ns == null || ns === XLINK) && urlAttribute(el, String(name).split(':').pop());
   patch(E, 'setAttributeNS', (native) => function (ns, name, value) {
-    if (ns != null || !isUrlAttribute(this, name) || pass(this, String(name).toLowerCase(), value)) return native.call(this, ns, name, value);
+    const n = urlAttributeNS(this, ns, name);
+    if (!n || pass(this, n, value)) return native.call(this, ns, name, value);
   });
+  // The side doors to the same attributes: attribute nodes. One set on an element of ours is held
+  // as setAttribute would hold its value (and not attached, or not changed).
+  const passAttr = (owner: Element | null | undefined, a: Attr, value: unknown) => {
+    const n = owner && urlAttributeNS(owner, a.namespaceURI, a.localName);
+    return !n || pass(owner, n, value);
+  };
+  for (const name of ['setAttributeNode', 'setAttributeNodeNS']) {
+    patch(E, name, (native) => function (a) {
+      return passAttr(this, a, a?.value) ? native.call(this, a) : null;
+    });
+    // A NamedNodeMap names no element: one of its attributes does. A map with none is judged
+    // once the attribute is in, and the attribute taken out again before the browser reads it.
+    patch(w.NamedNodeMap?.prototype, name.replace('AttributeNode', 'NamedItem'), (native) => function (a) {
+      const owner = this.length ? this.item(0).ownerElement : null;
+      if (owner && !passAttr(owner, a, a?.value)) return null;
+      const result = native.call(this, a);
+      if (!owner && !passAttr(a.ownerElement, a, a.value)) a.ownerElement.removeAttributeNode(a);
+      return result;
+    });
+  }
+  patch(w.Attr?.prototype, 'value', (set) => function (value) {
+    if (passAttr(this.ownerElement, this, value)) set.call(this, value);
+  }, true);
+  // `nodeValue` and `textContent` of an attribute set its value; `textContent` (and `innerText`)
+  // of a <style> its style sheet.
+  for (const [proto, prop] of [[w.Node.prototype, 'nodeValue'], [w.Node.prototype, 'textContent'], [w.HTMLElement.prototype, 'innerText']]) {
+    patch(proto, prop, (set) => function (value) {
+      if (this.nodeType === 2 ? passAttr(this.ownerElement, this, value) : (cssInto(this, [value]), true)) set.call(this, value);
+    }, true);
+  }
 
   // --- insertion ---------------------------------------------------------------------------------
   // `arguments` passes on exactly what the page passed (a missing argument still throws natively).
   const inserting = (at: number) => (native: AnyFn) =>
     function (this: unknown) {
-      const hold = screen(arguments[at]);
+      const node = arguments[at];
+      const hold = screen(node);
+      const frames = framesIn([node]);
+      cssInto(this, [node]);
       const result = native.apply(this, arguments as unknown as unknown[]);
       holdAll(hold);
+      guardFrames(frames);
       return result;
     };
   for (const name of ['appendChild', 'insertBefore', 'replaceChild']) patch(w.Node.prototype, name, inserting(0));
@@ -181,13 +289,21 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     patch(E, name, (native) => function (...nodes) {
       let hold: Element[] | undefined;
       for (const node of nodes) hold = screen(node, hold);
+      const frames = framesIn(nodes);
+      cssInto(this, nodes);
       const result = native.apply(this, nodes);
       holdAll(hold);
+      guardFrames(frames);
       return result;
     });
   }
 
   // --- HTML strings --------------------------------------------------------------------------------
+  // Trusted Types (trusted-types.ts), read before the page can replace them.
+  const types = w.trustedTypes;
+  const isHTML: AnyFn | undefined = types?.isHTML;
+  const isTrustedHTML = (value: unknown): boolean => !!isHTML?.call(types, value);
+  const trustedHTMLText: AnyFn | undefined = w.TrustedHTML?.prototype.toString;
   // The template's own innerHTML, read before the patch below (it fills `content`, HTML § template).
   let inner: PropertyDescriptor | undefined;
   for (let p = Object.getPrototypeOf(doc.createElement('template')); p && !inner; p = Object.getPrototypeOf(p)) {
@@ -200,10 +316,13 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
    * tokenizer (see the limits above).
    */
   const mayHoldUrl = (html: string) => {
+    // Any gated service named in the text: URL attributes, `style`, a <style>'s CSS, srcdoc.
+    if (gated('style', html)) return true;
     URL_VALUE.lastIndex = 0;
     for (let m; (m = URL_VALUE.exec(html)); ) {
       const v = m[1] ?? m[2] ?? m[3]!;
-      if (v.includes('&') || gated(v.includes(',') ? 'srcset' : 'src', v)) return true;
+      // A `data:` frame, an unknown third party, a URL with an entity.
+      if (v.includes('&') || gated('src', v) || (v.includes(',') && gated('srcset', v))) return true;
     }
     return false;
   };
@@ -214,7 +333,8 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     if (typeof html !== 'string' || !inner || (!MAY_LEAVE_ORIGIN.test(html) && !q._catalog.coversPageHost) || !mayHoldUrl(html)) return;
     try {
       const template = doc.createElement('template');
-      inner.set!.call(template, html);
+      // Inert: nothing in a template's content fetches or runs (trusted-types.ts).
+      inner.set!.call(template, trusted('createHTML', html, w));
       let changed = false;
       const scan = (root: ParentNode) => {
         for (const el of Array.from(root.querySelectorAll(URL_ELEMENTS + ',template'))) {
@@ -250,12 +370,22 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   type Root = (self: any, result: any) => ParentNode | null;
   const markup = (at: number, scripts: boolean, root: Root) => (native: AnyFn) =>
     function (this: any, ...args: unknown[]) {
-      const html = args[at];
+      const value = args[at];
+      const trustedValue = isTrustedHTML(value);
+      // What the native method would parse: a TrustedHTML's own value (read with the native
+      // toString: the page may replace the prototype's), else the value as a string, converted once
+      // (a `toString` may answer something else the second time) and handed on as that string.
+      const html = trustedValue ? trustedHTMLText!.call(value) : String(value);
+      if (Object(value) === value && !trustedValue) args[at] = html;
       const where = root(this, null);
+      cssInto(this, [html]);
       const rewritten = rewrite(html, scripts);
-      if (rewritten !== undefined) args[at] = rewritten;
+      // Rewritten markup of a TrustedHTML stays trusted (ConsentGate's policy: only URLs were held).
+      if (rewritten !== undefined) args[at] = trustedValue ? trusted('createHTML', rewritten, w) : rewritten;
       const result = native.apply(this, args);
-      holdIn(root(this, result) ?? where, html, rewritten);
+      const made = root(this, result) ?? where;
+      holdIn(made, html, rewritten);
+      if (/<iframe/i.test(html)) guardFrames(framesIn([made]));
       return result;
     };
   const self: Root = (el) => el;
@@ -275,12 +405,17 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     patch(Object.getPrototypeOf(doc), name, (native) => {
       const write = markup(0, true, () => null)(native);
       return function (this: Document, ...parts: unknown[]) {
-        const html = parts.join('');
+        const html = parts.map((p) => (isTrustedHTML(p) ? trustedHTMLText!.call(p) : String(p))).join('');
         const script = this === doc && doc.currentScript;
         if (script && q._done.has(script) && q._releaser?.write) {
           return q._releaser.write(script as HTMLScriptElement, name === 'writeln' ? html + '\n' : html, natives, q._done);
         }
-        return write.call(this, html);
+        // Parts that were all TrustedHTML make trusted markup (trusted-types.ts).
+        const result = write.call(this, parts.length && parts.every(isTrustedHTML) ? trusted('createHTML', html, w) : html);
+        // No observer queues what the parser put there (a frame's document, written by its parent;
+        // this page once parsed): queued now.
+        if (!parsing || !observer) holdAll(visitTree(this, () => false, [], MARKUP_HELD));
+        return result;
       };
     });
   }
@@ -304,6 +439,46 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   });
   patch(w.Navigator?.prototype, 'sendBeacon', (native) => function (url, data) {
     return q._blocks(url, 'beacon') ? false : native.call(this, url, data);
+  });
+  // Connections and workers to a gated URL are refused as the browser refuses one its CSP does
+  // not allow: a SecurityError from the constructor. A worker's own requests are out of reach, so
+  // a worker is judged by its script: its URL, or what a `blob:` or `data:` URL's text names.
+  for (const [name, via] of [['WebSocket', 'websocket'], ['EventSource', 'eventsource'], ['Worker', 'worker'], ['SharedWorker', 'worker']] as const) {
+    patch(w, name, (native) => new Proxy(native, {
+      construct(target, args, newTarget) {
+        if (q._blocks(args[0], via)) throw new w.DOMException(args[0] + ' waits for consent (ConsentGate).', 'SecurityError');
+        return Reflect.construct(target, args, newTarget);
+      },
+    }));
+  }
+  // What a blob's text names (its string parts, and the blobs it is made of), for its `blob:` URLs.
+  // Bytes (ArrayBuffer parts) are not read.
+  const blobUrls = new WeakMap<object, string[]>();
+  for (const name of ['Blob', 'File']) {
+    patch(w, name, (native) => new Proxy(native, {
+      construct(target, args, newTarget) {
+        const blob = Reflect.construct(target, args, newTarget);
+        try {
+          let text = '';
+          for (const part of args[0]) text += typeof part === 'string' ? part : (blobUrls.get(part) ?? []).join(' ');
+          const urls = urlsOf('srcdoc', text);
+          if (urls.length) blobUrls.set(blob, urls);
+        } catch (error) {
+          blockingFailed(error);
+        }
+        return blob;
+      },
+    }));
+  }
+  patch(w.URL, 'createObjectURL', (native) => function (blob) {
+    const url = native.call(this, blob);
+    const urls = blobUrls.get(blob);
+    if (urls) q._blobs.set(url, urls);
+    return url;
+  });
+  patch(w.URL, 'revokeObjectURL', (native) => function (url) {
+    q._blobs.delete(String(url));
+    return native.call(this, url);
   });
 
   // --- what the parser inserts ---------------------------------------------------------------------
@@ -337,7 +512,10 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       unfinished = [];
       for (let r = 0; r < records.length; r++) {
         const added = records[r]!.addedNodes;
-        for (let i = 0; i < added.length; i++) if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
+        for (let i = 0; i < added.length; i++) {
+          if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
+          guardFrames(framesIn([added[i]]));
+        }
       }
       for (const el of hold) {
         if (/^(video|audio|iframe)$/.test(el.localName) && parserWithin(el)) unfinished.push(el);

@@ -9,7 +9,7 @@
  */
 import { guarded, logDebug } from '../log';
 import type { CatalogService, ServiceCatalog } from './catalog';
-import { blockingFailed, heldVerdicts, releasesByRecreating, urlsOf, type Natives, type Verdict } from './markup-gate';
+import { blockingFailed, heldVerdicts, releasesByRecreating, verdictsOf, type Natives, type Verdict } from './markup-gate';
 import type { Releaser } from './release';
 
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
@@ -28,9 +28,9 @@ export interface HeldItem extends Verdict {
   element: Element;
 }
 
-export type RequestPath = 'fetch' | 'xhr' | 'beacon';
+export type RequestPath = 'fetch' | 'xhr' | 'beacon' | 'websocket' | 'eventsource' | 'worker';
 
-/** A request stopped without an element (`fetch`, `XMLHttpRequest`, `sendBeacon`). */
+/** A request stopped without an element (`fetch`, `XMLHttpRequest`, `sendBeacon`, a connection or a worker). */
 export interface BlockedRequest extends Verdict {
   url: string;
   via: RequestPath;
@@ -75,6 +75,8 @@ export interface HeldQueue {
   _isHeld(el: Element): boolean;
   /** Whether an element was released (or is one we created): never held again. */
   _done: WeakSet<Element>;
+  /** The URLs named in the text of each `blob:` URL the page made (guards.ts): judged as a `data:` URL's. */
+  _blobs: Map<string, string[]>;
   /** Records a request stopped without an element; returns true when it must not leave. */
   _blocks(url: unknown, via: RequestPath): boolean;
   reevaluate(): void;
@@ -94,6 +96,10 @@ const PLAIN_URL = /^(?:(?:https?|wss?):)?\/\/([\w.-]+)(?::\d*)?((?:[/?][\x21\x22
 // A dot segment (or `%2e`) in the path, before any query.
 const DOT_SEGMENT = /^[^?]*(?:\/\.|%2e)/i;
 const NETWORK_SCHEME = /^(https?|wss?):$/;
+// Attribute names whose value is not one URL (markup-gate.ts urlsOf).
+const MANY_URLS = /srcset|ping|srcdoc|style/;
+// A `data:` URL whose content may fetch (a document, a script), and its parts.
+const DATA_CONTENT = /^data:([^,]*(?:html|xml|script)[^,]*),(.*)$/is;
 
 export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   const { document: doc, natives, debug = false } = options;
@@ -148,6 +154,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     _catalog: options.catalog,
     _policy: NECESSARY_ONLY,
     _done: new WeakSet(),
+    _blobs: new Map(),
     _judge(raw) {
       const catalog = q._catalog;
       const url = String(raw).trim();
@@ -172,7 +179,20 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
         } catch {
           return;
         }
-        if (!NETWORK_SCHEME.test(u.protocol)) return;
+        if (!NETWORK_SCHEME.test(u.protocol)) {
+          // A frame or a worker made of a `data:` or `blob:` URL fetches what its content names.
+          const data = DATA_CONTENT.exec(url);
+          let text = data?.[2];
+          if (data) {
+            try {
+              text = /;base64$/i.test(data[1]!) ? atob(text!) : decodeURIComponent(text!);
+            } catch {
+              // Read as it is.
+            }
+          }
+          const urls = text === undefined ? q._blobs.get(u.href) : [text];
+          return urls && verdictsOf('srcdoc', urls.join(' '), q._judge)[0];
+        }
         service = catalog.match(u);
       }
       if (service) return { category: service.category, service: service.id, url };
@@ -185,14 +205,10 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
       return true;
     },
     _gated(name, value) {
-      // One URL (all but srcset): no array unless it is gated.
-      const one = name !== 'srcset' && q._judge(value);
+      // One URL (all but srcset, ping and text): no array unless it is gated.
+      const one = !MANY_URLS.test(name) && q._judge(value);
       if (one !== false) return one && !q._allows([one]) ? [one] : undefined;
-      const vs: Verdict[] = [];
-      for (const url of urlsOf(name, value)) {
-        const v = q._judge(url);
-        if (v) vs.push(v);
-      }
+      const vs = verdictsOf(name, value, q._judge);
       return vs.length && !q._allows(vs) ? vs : undefined;
     },
     _hold(el, judged) {

@@ -7,8 +7,9 @@
  * `installBlocking` (npm build, tests) attaches it itself. Until then what the policy allows stays
  * held (fail closed); it goes at the first re-evaluation after `attachRelease`.
  */
+import { trustedAttribute } from '../trusted-types';
 import { createScriptRunner, recreateScript, type ScriptRunner } from './document-write';
-import { blockingFailed, HELD, isMarked, releasesByRecreating, URL_ATTRIBUTES, type Natives, type Verdict } from './markup-gate';
+import { blockingFailed, HELD, isMarked, releasesByRecreating, restoreType, urlNames, type Natives, type Verdict } from './markup-gate';
 
 export { SCRIPT_TIMEOUT } from './document-write';
 
@@ -74,7 +75,8 @@ const attr = (el: Element, name: string) => el.getAttribute(name);
  * waits for it.
  */
 export function releaseHeld(el: Element, natives: Natives, runner: ScriptRunner): Promise<unknown> | undefined {
-  const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, value);
+  // Under Trusted Types, through ConsentGate's policy: what was held had passed the page's (trusted-types.ts).
+  const set = (target: Element, name: string, value: string) => natives._setAttribute.call(target, name, trustedAttribute(target, name, value));
   const marked = isMarked(el);
   if (releasesByRecreating(el)) {
     const old = el as HTMLScriptElement;
@@ -89,7 +91,7 @@ export function releaseHeld(el: Element, natives: Natives, runner: ScriptRunner)
   const restore = () => {
     let child = false;
     for (const target of [el, ...Array.from(el.querySelectorAll('source,track'))]) {
-      for (const name of URL_ATTRIBUTES[target.localName] ?? []) {
+      for (const name of urlNames(target)) {
         const value = attr(target, prefix + name);
         if (value === null) continue;
         if (!marked) target.removeAttribute(prefix + name);
@@ -97,7 +99,11 @@ export function releaseHeld(el: Element, natives: Natives, runner: ScriptRunner)
         if (target !== el) child = true;
       }
     }
+    restoreType(el, prefix + 'type', natives);
     el.removeAttribute(HELD);
+    // A <link rel=preload imagesrcset> is processed when it connects or its `href` changes, not
+    // when `imagesrcset` does: it connects again.
+    if (el.localName === 'link' && el.hasAttribute('imagesrcset') && el.parentNode) natives._replaceChild.call(el.parentNode, el, el);
     // A <source> set after its <video>/<audio> picked a resource is only looked at again on load().
     if (child) (el as HTMLMediaElement).load?.();
   };

@@ -5,6 +5,7 @@ const HOTJAR = 'https://static.hotjar.com/c/hotjar-1.js?sv=6';
 const PIXEL = 'https://www.facebook.com/tr?id=1&ev=PageView';
 const YOUTUBE = 'https://www.youtube.com/embed/abc';
 const OWN = 'https://cdn.example.com/own.js';
+const STYLE_URL = 'https://i.ytimg.com/style.css';
 
 let page: TestPage | undefined;
 afterEach(async () => {
@@ -548,5 +549,147 @@ describe('failures inside the guards', () => {
     const p = open();
     expect(() => p.document.body.appendChild(p.document.body)).toThrow();
     expect(() => p.document.body.setAttribute('bad name', 'x')).toThrow();
+  });
+});
+
+describe('markup that is not a string (issue 16, item 4)', () => {
+  it('an object with toString is converted once, judged, and handed on as that string', () => {
+    const p = open();
+    let calls = 0;
+    const div = p.document.body.appendChild(p.document.createElement('div'));
+    // A second call would answer clean markup: the native setter must not be the one that asks.
+    div.innerHTML = { toString: () => (calls++ ? '<b>clean</b>' : `<img id="i" src="${PIXEL}">`) } as unknown as string;
+    expect(calls).toBe(1);
+    expect(div.querySelector('#i')!.getAttribute('data-cg-src')).toBe(PIXEL);
+    expect(div.querySelector('#i')!.hasAttribute('src')).toBe(false);
+  });
+
+  it('insertAdjacentHTML and outerHTML of a String object', () => {
+    const p = open();
+    p.document.body.insertAdjacentHTML('beforeend', new String(`<img id="a" src="${PIXEL}">`) as unknown as string);
+    p.document.body.appendChild(p.document.createElement('p')).outerHTML = new String(`<img id="o" src="${PIXEL}">`) as unknown as string;
+    for (const id of ['a', 'o']) expect(p.document.getElementById(id)!.getAttribute('data-cg-src')).toBe(PIXEL);
+    expect(p.blocking.held()).toHaveLength(2);
+  });
+
+  it('document.write of non-string parts joins them as the native method does', () => {
+    const p = open();
+    const part = { toString: () => `<img id="w" src="${PIXEL}">` };
+    p.document.write(part as unknown as string);
+    expect(p.document.getElementById('w')!.getAttribute('data-cg-src')).toBe(PIXEL);
+  });
+});
+
+describe('side paths to a URL (issue 16, item 5)', () => {
+  const SVG = 'http://www.w3.org/2000/svg';
+  const XLINK = 'http://www.w3.org/1999/xlink';
+
+  it('SVG <script href> and <image xlink:href> are held and given back', async () => {
+    const p = open();
+    const script = p.document.createElementNS(SVG, 'script');
+    script.setAttribute('href', HOTJAR);
+    const image = p.document.createElementNS(SVG, 'image');
+    image.setAttributeNS(XLINK, 'xlink:href', PIXEL);
+    expect(script.hasAttribute('href')).toBe(false);
+    expect(script.getAttribute('data-cg-href')).toBe(HOTJAR);
+    expect(image.hasAttribute('xlink:href')).toBe(false);
+    expect(image.getAttribute('data-cg-href')).toBe(PIXEL);
+    p.blocking.setPolicy({ isGranted: () => true });
+    // Scripts are released one after the other (a microtask chain).
+    await p.settle();
+    expect(script.getAttribute('href')).toBe(HOTJAR);
+    expect(image.getAttribute('href')).toBe(PIXEL);
+  });
+
+  it('an attribute in another namespace is not a URL attribute', () => {
+    const p = open();
+    const img = p.document.createElement('img');
+    img.setAttributeNS('urn:other', 'x:src', PIXEL);
+    expect(img.getAttributeNS('urn:other', 'src')).toBe(PIXEL);
+    expect(p.blocking.held()).toEqual([]);
+  });
+
+  it('setAttributeNode and attr.value on a URL attribute are held as setAttribute is', () => {
+    const p = open();
+    const img = p.document.createElement('img');
+    const a = p.document.createAttribute('src');
+    a.value = PIXEL;
+    expect(img.setAttributeNode(a)).toBeNull();
+    expect(img.hasAttribute('src')).toBe(false);
+    expect(img.getAttribute('data-cg-src')).toBe(PIXEL);
+    const frame = p.document.createElement('iframe');
+    frame.setAttribute('src', '/own.html');
+    frame.getAttributeNode('src')!.value = YOUTUBE;
+    expect(frame.getAttribute('src')).toBe('/own.html');
+    expect(frame.getAttribute('data-cg-src')).toBe(YOUTUBE);
+    p.blocking.setPolicy({ isGranted: () => true });
+    expect(img.getAttribute('src')).toBe(PIXEL);
+    expect(frame.getAttribute('src')).toBe(YOUTUBE);
+  });
+
+  it('<a ping> and <link imagesrcset> are held', () => {
+    const p = open();
+    const a = p.document.createElement('a');
+    a.setAttribute('ping', `/own ${PIXEL}`);
+    const link = p.document.createElement('link');
+    link.setAttribute('imagesrcset', `/own.png 1x, ${PIXEL} 2x`);
+    expect(a.getAttribute('data-cg-ping')).toBe(`/own ${PIXEL}`);
+    expect(link.getAttribute('data-cg-imagesrcset')).toBe(`/own.png 1x, ${PIXEL} 2x`);
+    a.setAttribute('ping', '/own /other');
+    expect(a.getAttribute('ping')).toBe('/own /other');
+  });
+
+  it('a srcdoc naming a tracker holds the frame; one that names none passes', () => {
+    const p = open();
+    const held = p.document.createElement('iframe');
+    held.srcdoc = `<p>hi</p><script src="${HOTJAR}"></script>`;
+    const plain = p.document.createElement('iframe');
+    plain.srcdoc = '<svg xmlns="http://www.w3.org/2000/svg"></svg><a href="https://unknown.example/">x</a>';
+    expect(held.hasAttribute('srcdoc')).toBe(false);
+    expect(p.blocking.held().map((h) => h.service)).toEqual(['hotjar']);
+    expect(plain.getAttribute('srcdoc')).toContain('svg');
+  });
+
+  it('data: and blob: frames are judged by what their content names', () => {
+    const p = open();
+    const data = p.document.createElement('iframe');
+    data.src = 'data:text/html,' + encodeURIComponent(`<img src="${PIXEL}">`);
+    const base64 = p.document.createElement('iframe');
+    base64.src = 'data:text/html;base64,' + btoa(`<img src="${PIXEL}">`);
+    const image = p.document.createElement('img');
+    image.src = 'data:image/gif;base64,R0lGODlhAQABAAAAACw=';
+    const blob = p.document.createElement('iframe');
+    blob.src = p.window.URL.createObjectURL(new p.window.Blob([`<img src="${PIXEL}">`], { type: 'text/html' }));
+    for (const frame of [data, base64, blob]) expect(frame.hasAttribute('src')).toBe(false);
+    expect(image.getAttribute('src')).toMatch(/^data:image/);
+    expect(p.blocking.held().map((h) => h.service)).toEqual(['meta-pixel', 'meta-pixel', 'meta-pixel']);
+  });
+
+  it('style attributes and <style> text naming a tracker are held, then applied on grant', () => {
+    const p = open();
+    const div = p.document.body.appendChild(p.document.createElement('div'));
+    div.setAttribute('style', `color: red; background: url("${PIXEL}")`);
+    expect(div.hasAttribute('style')).toBe(false);
+    const style = p.document.createElement('style');
+    style.textContent = `@import "${STYLE_URL}";`;
+    p.document.head.appendChild(style);
+    expect(style.getAttribute('type')).toBe('text/plain');
+    const later = p.document.head.appendChild(p.document.createElement('style'));
+    later.appendChild(p.document.createTextNode(`p { background: url(${PIXEL}) }`));
+    expect(later.getAttribute('type')).toBe('text/plain');
+    const own = p.document.head.appendChild(p.document.createElement('style'));
+    own.textContent = 'p { background: url(/own.png) }';
+    expect(own.hasAttribute('type')).toBe(false);
+    p.blocking.setPolicy({ isGranted: () => true });
+    expect(div.getAttribute('style')).toContain(PIXEL);
+    expect(style.hasAttribute('type')).toBe(false);
+    expect(later.hasAttribute('type')).toBe(false);
+  });
+
+  // EventSource and workers: happy-dom has none (test/browser/hostile-paths.test.ts).
+  it('a WebSocket to a tracker throws a SecurityError and is listed', () => {
+    const p = open();
+    expect(() => new p.window.WebSocket('wss://ws.hotjar.com/x')).toThrow(expect.objectContaining({ name: 'SecurityError' }) as Error);
+    expect(p.blocking.blocked().map((b) => b.via)).toEqual(['websocket']);
   });
 });

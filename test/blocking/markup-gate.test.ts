@@ -1,5 +1,5 @@
 import { afterEach, describe, expect, it } from 'vitest';
-import { heldVerdicts, holdElementUrls, isMarked, URL_ATTRIBUTES } from '../../src/blocking/markup-gate';
+import { heldVerdicts, holdElementUrls, isMarked, URL_ATTRIBUTES, urlsOf, verdictsOf } from '../../src/blocking/markup-gate';
 import { createTestPage, grant, scriptBody, type TestPage } from '../fixtures/blocking/dom';
 
 const GTAG = 'https://www.googletagmanager.com/gtag/js?id=G-1';
@@ -215,6 +215,29 @@ describe('heldVerdicts / holdElementUrls', () => {
 
   it('knows the URL attributes of every element kind the issue names', () => {
     expect(Object.keys(URL_ATTRIBUTES)).toEqual(expect.arrayContaining(['script', 'iframe', 'img', 'video', 'audio', 'source', 'embed', 'object', 'link']));
+  });
+});
+
+describe('urlsOf / verdictsOf', () => {
+  it.each([
+    ['src', ' https://a.test/x ', [' https://a.test/x ']],
+    ['srcset', 'https://a.test/1 1x,  //b.test/2.png 640w', ['https://a.test/1', '//b.test/2.png']],
+    ['imagesrcset', 'https://a.test/1 2x', ['https://a.test/1']],
+    ['ping', ' /own\thttps://a.test/p  https://b.test/q', ['/own', 'https://a.test/p', 'https://b.test/q']],
+    ['style', 'background:url("https://a.test/bg.png") ; mask: url(//b.test/m.svg)', ['https://a.test/bg.png', '//b.test/m.svg']],
+    ['style', '@import "https://a.test/x.css"; @import url(https://b.test/y.css) screen;', ['https://a.test/x.css', 'https://b.test/y.css']],
+    ['srcdoc', '<img src=https://a.test/p><script>fetch(\'wss://b.test/s\')</script>', ['https://a.test/p', 'wss://b.test/s']],
+    ['style', 'color: red; background: url(/own.png)', []],
+  ])('%s %j', (name, value, urls) => {
+    expect(urlsOf(name, value)).toEqual(urls);
+  });
+
+  it('in text, only URLs a service claims count (an unknown host there is no request)', () => {
+    const judge = (url: string) => (url.includes('tracker') ? { category: 'ads', url } : { category: '', url });
+    expect(verdictsOf('srcdoc', '<svg xmlns="http://www.w3.org/2000/svg"><image href="https://tracker.test/p"/></svg>', judge)).toEqual([
+      { category: 'ads', url: 'https://tracker.test/p' },
+    ]);
+    expect(verdictsOf('src', 'https://unknown.test/', judge)).toEqual([{ category: '', url: 'https://unknown.test/' }]);
   });
 });
 
