@@ -127,8 +127,8 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
    * Text going into a `<style>` (`nodes`: strings or nodes): with a `url()` or `@import` of a
    * gated service, the style is held first (by its type), so no style sheet is made from it.
    */
+  const isStyle = (el: any) => el?.localName === 'style';
   const cssInto = (el: any, nodes: unknown[]) => {
-    if (el?.localName !== 'style') return;
     try {
       const verdicts = q._gated('style', nodes.map((n: any) => (Object(n) === n ? n.textContent : n)).join(''));
       if (verdicts) {
@@ -147,12 +147,9 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
    * "initialize the document object", so what is patched there stays.) A frame's window exists
    * once it is connected: they are looked for before an insertion, guarded after it.
    */
-  const framesIn = (nodes: unknown[]) => {
-    let frames: Element[] | undefined;
-    for (const n of nodes as any[]) {
-      if (n?.localName === 'iframe') (frames ??= []).push(n);
-      else if (n?.firstElementChild) (frames ??= []).push(...n.querySelectorAll('iframe'));
-    }
+  const framesIn = (n: any, frames?: Element[]) => {
+    if (n?.localName === 'iframe') (frames ??= []).push(n);
+    else if (n?.firstElementChild) for (const frame of n.querySelectorAll('iframe')) (frames ??= []).push(frame);
     return frames;
   };
   const guardFrames = (frames: Element[] | undefined) => {
@@ -213,15 +210,15 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // The URL properties of each element kind, on the interface of that kind (HTMLVideoElement for
   // `video`: `src` is found on HTMLMediaElement, `poster` on HTMLVideoElement itself).
   // (SVG's `href` is a read-only SVGAnimatedString: set through the attribute.)
-  const setters: Array<[proto: any, prop: string, attribute: string]> = [
-    [w.HTMLElement.prototype, 'style', 'style'],
-    [w.SVGElement?.prototype, 'style', 'style'],
+  const setters: Array<[proto: any, prop: string, attribute?: string]> = [
+    [w.HTMLElement.prototype, 'style'],
+    [w.SVGElement?.prototype, 'style'],
     [w.HTMLLinkElement?.prototype, 'imageSrcset', 'imagesrcset'],
   ];
   for (const [tag, props] of Object.entries(URL_ATTRIBUTES)) {
-    for (const prop of props) setters.push([Object.getPrototypeOf(doc.createElement(tag)), prop, prop]);
+    for (const prop of props) setters.push([Object.getPrototypeOf(doc.createElement(tag)), prop]);
   }
-  for (const [proto, prop, attribute] of setters) {
+  for (const [proto, prop, attribute = prop] of setters) {
     patch(proto, prop, (set) => function (value) {
       if (pass(this, attribute, value)) set.call(this, value);
     }, true);
@@ -265,7 +262,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   // of a <style> its style sheet.
   for (const [proto, prop] of [[w.Node.prototype, 'nodeValue'], [w.Node.prototype, 'textContent'], [w.HTMLElement.prototype, 'innerText']]) {
     patch(proto, prop, (set) => function (value) {
-      if (this.nodeType === 2 ? passAttr(this.ownerElement, this, value) : (cssInto(this, [value]), true)) set.call(this, value);
+      if (this.nodeType === 2 ? passAttr(this.ownerElement, this, value) : !isStyle(this) || (cssInto(this, [value]), true)) set.call(this, value);
     }, true);
   }
 
@@ -275,8 +272,8 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     function (this: unknown) {
       const node = arguments[at];
       const hold = screen(node);
-      const frames = framesIn([node]);
-      cssInto(this, [node]);
+      const frames = framesIn(node);
+      if (isStyle(this)) cssInto(this, [node]);
       const result = native.apply(this, arguments as unknown as unknown[]);
       holdAll(hold);
       guardFrames(frames);
@@ -289,8 +286,9 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
     patch(E, name, (native) => function (...nodes) {
       let hold: Element[] | undefined;
       for (const node of nodes) hold = screen(node, hold);
-      const frames = framesIn(nodes);
-      cssInto(this, nodes);
+      let frames: Element[] | undefined;
+      for (const node of nodes) frames = framesIn(node, frames);
+      if (isStyle(this)) cssInto(this, nodes);
       const result = native.apply(this, nodes);
       holdAll(hold);
       guardFrames(frames);
@@ -378,14 +376,14 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
       const html = trustedValue ? trustedHTMLText!.call(value) : String(value);
       if (Object(value) === value && !trustedValue) args[at] = html;
       const where = root(this, null);
-      cssInto(this, [html]);
+      if (isStyle(this)) cssInto(this, [html]);
       const rewritten = rewrite(html, scripts);
       // Rewritten markup of a TrustedHTML stays trusted (ConsentGate's policy: only URLs were held).
       if (rewritten !== undefined) args[at] = trustedValue ? trusted('createHTML', rewritten, w) : rewritten;
       const result = native.apply(this, args);
       const made = root(this, result) ?? where;
       holdIn(made, html, rewritten);
-      if (/<iframe/i.test(html)) guardFrames(framesIn([made]));
+      if (/<iframe/i.test(html)) guardFrames(framesIn(made));
       return result;
     };
   const self: Root = (el) => el;
@@ -446,7 +444,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
   for (const [name, via] of [['WebSocket', 'websocket'], ['EventSource', 'eventsource'], ['Worker', 'worker'], ['SharedWorker', 'worker']] as const) {
     patch(w, name, (native) => new Proxy(native, {
       construct(target, args, newTarget) {
-        if (q._blocks(args[0], via)) throw new w.DOMException(args[0] + ' waits for consent (ConsentGate).', 'SecurityError');
+        if (q._blocks(args[0], via)) throw new w.DOMException('ConsentGate: ' + args[0] + ' waits for consent', 'SecurityError');
         return Reflect.construct(target, args, newTarget);
       },
     }));
@@ -460,7 +458,7 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
         const blob = Reflect.construct(target, args, newTarget);
         try {
           let text = '';
-          for (const part of args[0]) text += typeof part === 'string' ? part : (blobUrls.get(part) ?? []).join(' ');
+          for (const part of args[0] ?? []) text += typeof part === 'string' ? part : (blobUrls.get(part) ?? []).join(' ');
           const urls = urlsOf('srcdoc', text);
           if (urls.length) blobUrls.set(blob, urls);
         } catch (error) {
@@ -514,7 +512,8 @@ export function installGuards(win: Window, q: HeldQueue, natives: Natives): () =
         const added = records[r]!.addedNodes;
         for (let i = 0; i < added.length; i++) {
           if (added[i]!.nodeType === 1) visitTree(added[i]!, parserScript, hold);
-          guardFrames(framesIn([added[i]]));
+          // Each element the parser inserts has a record of its own.
+          if ((added[i] as Element).localName === 'iframe') guardFrames([added[i] as Element]);
         }
       }
       for (const el of hold) {

@@ -686,6 +686,16 @@ describe('side paths to a URL (issue 16, item 5)', () => {
     expect(later.hasAttribute('type')).toBe(false);
   });
 
+  it('Blob and File keep working without a string part, and nothing is reported', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    const p = open();
+    expect(new p.window.Blob().size).toBe(0);
+    expect(new p.window.Blob([new Uint8Array([104, 105])]).size).toBe(2);
+    expect(new p.window.File(['x'], 'x.txt').name).toBe('x.txt');
+    expect(p.window.URL.createObjectURL(new p.window.Blob(['/own.js']))).toMatch(/^blob:/);
+    expect(error).not.toHaveBeenCalled();
+  });
+
   // EventSource and workers: happy-dom has none (test/browser/hostile-paths.test.ts).
   it('a WebSocket to a tracker throws a SecurityError and is listed', () => {
     const p = open();
