@@ -39,7 +39,7 @@ export interface Blocking {
   onEvent(listener: BlockingListener): () => void;
   /** What is held now, in order. */
   held(): HeldItem[];
-  /** The last requests stopped without an element (fetch, XHR, beacon), oldest first. */
+  /** The last requests stopped without an element (fetch, XHR, beacon, connections, workers), oldest first. */
   blocked(): BlockedRequest[];
   /** Categories and services released or let through on this page (since the releaser was attached). */
   released(): Verdict[];
