@@ -10,6 +10,10 @@
  * 2. Unknown keys: the minimal config with 50,000 unknown keys, against the same without: the
  *    long tasks during load (PerformanceObserver `longtask`) and the time from navigation to the
  *    app's start (its first change event). The explainer lists 50 problems and counts the rest.
+ * 3. Stars (item 7): a service whose URL pattern has 30 `*` (`tracker.example/a*a*…a*b`), and the
+ *    time of one `new Image().src` on its host with a path of N characters, matching (ends in `b`,
+ *    held) or not (all `a`, let through). A backtracking matcher took minutes here; one pass grows
+ *    with N.
  *
  * Environment: BENCH_LIMITS_RUNS (default 5): fresh page per run, the median printed.
  * Run `npm run build` first (`npm run bench:limits` does). Prints tables; exits 0.
@@ -42,6 +46,16 @@ function unknownKeysConfig(n) {
   const config = { policy: { version: '1' }, categories: [{ id: 'necessary', required: true }, { id: 'analytics' }], ui: { optOutLink: { fixed: false } } };
   for (let i = 0; i < n; i++) config[`unknownKey${i}`] = i;
   return config;
+}
+
+const STARRY = 'tracker.example/' + 'a*'.repeat(30) + 'b';
+
+function starsConfig() {
+  return {
+    policy: { version: '1' },
+    ui: { optOutLink: { fixed: false } },
+    categories: [{ id: 'necessary', required: true }, { id: 'advertising', services: [{ id: 'starry', domains: [STARRY] }] }],
+  };
 }
 
 const page = (config) => `<!doctype html><html lang="en"><head><meta charset="utf-8"><title>limits bench</title>
@@ -118,6 +132,25 @@ async function main() {
       await context.close();
     }
     console.log(`${label} | ${median(rows.map((r) => r[0])).toFixed(0)} | ${median(rows.map((r) => r[1])).toFixed(0)} | ${rows[0][2]}`);
+  }
+
+  console.log(`\nA URL pattern of 30 stars (median of ${RUNS} fresh pages; ms for one \`new Image().src\`)\n`);
+  console.log('path length | matching (held) | not matching (let through)');
+  console.log('---:|---:|---:');
+  for (const n of [1_000, 10_000, 100_000]) {
+    const rows = [];
+    for (let run = 0; run < RUNS; run++) {
+      const { p, context } = await load(starsConfig());
+      rows.push(
+        await p.evaluate((n) => ['b', ''].map((end) => {
+          const t = performance.now();
+          new Image().src = 'https://tracker.example/' + 'a'.repeat(n) + end;
+          return performance.now() - t;
+        }), n),
+      );
+      await context.close();
+    }
+    console.log(`${n.toLocaleString('en')} | ${median(rows.map((r) => r[0])).toFixed(2)} | ${median(rows.map((r) => r[1])).toFixed(2)}`);
   }
   await browser.close();
   server.close();

@@ -93,9 +93,10 @@ export function createPatternIndex<T>(): PatternIndex<T> {
 export function startsWithPieces(path: string, pieces: readonly string[]): boolean {
   let at = pieces[0]!.length;
   if (!path.startsWith(pieces[0]!)) return false;
+  // Where the segment `at` is in ends: found again only once a piece has crossed it.
+  let end = -1;
   for (let i = 1; i < pieces.length; i++) {
-    let end = at;
-    while (end < path.length && path[end] !== '/' && path[end] !== '?') end++;
+    if (end < at) for (end = at; end < path.length && path[end] !== '/' && path[end] !== '?'; ) end++;
     // The `*` takes path[at, found): at least one character, none of them past the segment's end.
     const found = end > at ? path.indexOf(pieces[i]!, at + 1) : -1;
     if (found < 0 || found > end) return false;

@@ -74,26 +74,29 @@ function compileGlob(glob: string): GlobStep[] {
  * ways of cutting the text among stars, which made a regular expression of 30 stars run for minutes.
  */
 function matchesSteps(steps: readonly GlobStep[], text: string): boolean {
-  const reach = (set: Set<number>, i: number): void => {
-    if (set.has(i)) return;
-    set.add(i);
+  // The round (characters read) in which each step was last reached: a step enters a round's list once.
+  const reached = new Array<number>(steps.length + 1).fill(-1);
+  const reach = (list: number[], i: number, round: number): void => {
+    if (reached[i] === round) return;
+    reached[i] = round;
+    list.push(i);
     const step = steps[i];
-    if (typeof step === 'number') reach(set, i + 1 + step);
-    if (typeof step === 'number' || step === '*' || step === '**') reach(set, i + 1);
+    if (typeof step === 'number') reach(list, i + 1 + step, round);
+    if (typeof step === 'number' || step === '*' || step === '**') reach(list, i + 1, round);
   };
-  let now = new Set<number>();
-  reach(now, 0);
-  for (let j = 0; j < text.length && now.size; j++) {
+  let now: number[] = [];
+  reach(now, 0, 0);
+  for (let j = 0; j < text.length && now.length; j++) {
     const ch = fold(text[j]!);
-    const next = new Set<number>();
+    const next: number[] = [];
     for (const i of now) {
       const step = steps[i];
-      if (step === '**' || (step === '*' && ch !== '/')) reach(next, i);
-      else if (step === ch) reach(next, i + 1);
+      if (step === '**' || (step === '*' && ch !== '/')) reach(next, i, j + 1);
+      else if (step === ch) reach(next, i + 1, j + 1);
     }
     now = next;
   }
-  return now.has(steps.length);
+  return now.includes(steps.length);
 }
 
 /** Whether `pathname` matches the glob, raw or percent-decoded. */
