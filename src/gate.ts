@@ -13,10 +13,10 @@ import {
   dispatchChangeEvents,
   pushConsentDefault,
 } from './integrations';
-import { guarded, logError, logWarning } from './log';
+import { logError, logWarning } from './log';
 import { connectReceipts } from './receipts';
-import { mountPanels, type PanelsHandle, type UiBlocking, type UiCatalog } from './ui';
-import { mountShell, placeholderSize, type UiShell } from './ui/shell';
+import { mountPanels, type UiBlocking, type UiCatalog } from './ui';
+import { mountUi, type LoadPanels } from './ui/mount';
 import type { ConfigProblem, ConsentGate } from './types';
 import { VERSION } from './version';
 
@@ -56,7 +56,7 @@ export interface StartOptions extends ConsentGateOptions {
    * a cookie declaration): the script tag loads `consentgate-ui.js` then; `createConsentGate` has
    * it at once. Absent: the shell only (opt-out links), no panels.
    */
-  loadPanels?: (ready: (mount: typeof mountPanels) => void) => void;
+  loadPanels?: LoadPanels;
 }
 
 /** What a face of the SDK (UI, blocking, integrations) hands back to the gate. */
@@ -202,42 +202,8 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
   // blocking and the API work from now on. The shell (opt-out links) mounts on every page; the
   // panels only when something of theirs must show, loaded then (script tag: consentgate-ui.js).
   const mount = () => {
-    let panels: PanelsHandle | undefined;
-    let loading = false;
-    const waiting: Array<(panels: PanelsHandle) => void> = [];
-    const failed = (error: unknown) => logError('The consent UI could not be shown; every non-necessary category stays blocked until a decision.', error);
-    const withPanels = (run?: (panels: PanelsHandle) => void) => {
-      if (panels) return run && guarded('The consent UI', run, panels);
-      if (run) waiting.push(run);
-      if (loading || !options.loadPanels) return;
-      loading = true;
-      options.loadPanels((mountPanelsOn) => {
-        try {
-          panels = mountPanelsOn({ manager, config, catalog: uiCatalog, blocking: uiBlocking }, shell);
-        } catch (error) {
-          return failed(error);
-        }
-        for (const queued of waiting.splice(0)) guarded('The consent UI', queued, panels);
-      });
-    };
-    let shell: UiShell;
-    try {
-      shell = mountShell({ manager, config, open: (opener) => withPanels((p) => p.open(opener)), needPanels: () => withPanels() });
-    } catch (error) {
-      return failed(error);
-    }
-    parts.language = shell.lang;
-    parts.showBanner = () => withPanels((p) => p.showBanner());
-    parts.showPreferences = () => {
-      const opener = shell.active();
-      withPanels((p) => p.open(opener));
-    };
-    // A held embed the visitor would see gets a placeholder: the panels draw it. Asked, as the
-    // panels do, once the page's current script is done (a frame is appended after its src is set).
-    if (shell.wantsPanels() || blocking.held().some((h) => placeholderSize(h.element))) withPanels();
-    blocking.onEvent((e) => {
-      if (e.type === 'held' && !loading) queueMicrotask(() => placeholderSize(e.element) && withPanels());
-    });
+    // language, showBanner, showPreferences (nothing when the UI could not mount: reported).
+    Object.assign(parts, mountUi({ manager, config, catalog: uiCatalog, blocking: uiBlocking }, options.loadPanels));
   };
   if (options.ui === false) return createPublicApi(manager, problems, parts);
   if (document.readyState === 'loading') document.addEventListener('DOMContentLoaded', mount, { once: true });

@@ -4,7 +4,7 @@
 import type { ConsentManager } from '../consent';
 import type { ServiceCatalog } from './catalog';
 import { cleanup } from './cleanup';
-import type { Blocking } from './index';
+import type { Blocking } from './install';
 import { blockingFailed } from './markup-gate';
 import { createReleaser } from './release';
 

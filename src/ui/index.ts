@@ -15,31 +15,16 @@
 import { render } from 'preact';
 import type { ConsentChoices } from '../types';
 import { declarationView, mainView, placeholderView } from './app';
-import { mountShell, type UiShell } from './shell';
+import type { UiShell } from './shell';
 import panelsCss, * as styles from './styles/panels.css';
 import * as shellStyles from './styles/shell.css';
 import { categoryText } from './texts';
-import type { MountUiOptions, PanelsHandle, UiBlockingEvent, UiHandle, UiService } from './types';
+import type { MountUiOptions, PanelsHandle, UiBlockingEvent, UiService } from './types';
 import type { Draft, Held, Ui, UiCategory } from './view';
 
 export type { MountUiOptions, PanelsHandle, UiBlocking, UiBlockingEvent, UiCatalog, UiHandle, UiService } from './types';
 export { mountShell, type UiShell } from './shell';
-
-/** The whole UI at once: the shell and its panels (the npm build; the script tag loads the panels on demand). */
-export function mountUi(options: MountUiOptions): UiHandle {
-  let panels: PanelsHandle | undefined;
-  const shell = mountShell({ ...options, open: (opener) => panels?.open(opener) });
-  const p = (panels = mountPanels(options, shell));
-  return {
-    language: shell.lang,
-    showBanner: p.showBanner,
-    showPreferences: () => p.open(shell.active()),
-    unmount() {
-      p.unmount();
-      shell.unmount();
-    },
-  };
-}
+export { mountUi, type LoadPanels, type MountPanels } from './mount';
 
 /** Mounts the panels on a mounted shell. */
 export function mountPanels(options: MountUiOptions, shell: UiShell): PanelsHandle {

@@ -1,6 +1,6 @@
 // @vitest-environment node
 /**
- * Every relative link and anchor in README.md and docs/*.md resolves: a guide renamed, a file moved
+ * Every relative link and anchor in the READMEs and docs/*.md resolves: a guide renamed, a file moved
  * or a heading reworded fails here, not in a reader's browser. Plain fs, no network: links with a
  * scheme (https:, mailto:) are not checked. Anchors follow GitHub's heading ids (github-slugger):
  * the heading's text, lower case, without punctuation, spaces as hyphens, `-1`, `-2` for repeats.
@@ -12,7 +12,7 @@ import { describe, expect, it } from 'vitest';
 
 const ROOT = fileURLToPath(new URL('../../', import.meta.url));
 
-const DOCUMENTS = ['README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
+const DOCUMENTS = ['README.md', 'bench/README.md', 'server/README.md', 'scan/README.md', ...readdirSync(join(ROOT, 'docs')).filter((f) => f.endsWith('.md')).map((f) => `docs/${f}`)];
 
 /** The text with fenced code blocks blanked, line numbers kept. */
 function withoutFences(markdown: string): string {

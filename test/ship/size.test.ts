@@ -27,7 +27,7 @@ const UI = 'dist/consentgate-ui.js';
  * on every run. Raising a ratchet says why in its commit message.
  */
 const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
-const RATCHET = { boot: 10_400, total: 43_900, returning: 34_850, registry: 2_800 } as const;
+const RATCHET = { boot: 10_400, total: 43_950, returning: 34_900, registry: 2_800 } as const;
 const FIRST_VISIT = [BOOT, APP, UI];
 
 const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;

@@ -3,7 +3,11 @@ import { fireEvent } from '@testing-library/preact';
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
+import { serializeRecord } from '../../src/consent';
 import type { ThemeConfig } from '../../src/types';
+import { mountPanels, type LoadPanels, type MountPanels } from '../../src/ui';
+import { healthSiteConfig } from '../fixtures/configs';
+import { sampleRecord } from '../fixtures/records';
 import { fakeBlocking, setup, teardown } from '../fixtures/ui/setup';
 
 afterEach(() => {
@@ -83,6 +87,70 @@ describe('mountUi: where the UI lives', () => {
     document.body.insertAdjacentHTML('beforeend', '<button data-consentgate-settings>s</button>');
     fireEvent.click(document.querySelector('[data-consentgate-settings]')!);
     expect(document.querySelector('consentgate-ui')).toBeNull();
+  });
+});
+
+/** The script tag's way: the panels arrive later, when `consentgate-ui.js` has loaded. */
+function panelsLater() {
+  let ready: ((mount: MountPanels) => void) | undefined;
+  const requested = vi.fn();
+  const loadPanels: LoadPanels = (r) => {
+    requested();
+    ready = r;
+  };
+  return { loadPanels, requested, arrive: () => ready!(mountPanels) };
+}
+
+const returning = serializeRecord(sampleRecord({ policyVersion: healthSiteConfig.policy.version }));
+
+describe('mountUi: the panels load when one of them must show', () => {
+  it('a returning visitor with nothing to show: the Opt Out link, and no panels requested', async () => {
+    const later = panelsLater();
+    const blocking = fakeBlocking();
+    const { root } = setup({}, { html: '<footer data-consentgate-opt-out></footer><iframe id="px" width="1" height="1"></iframe>', stored: returning, blocking, loadPanels: later.loadPanels });
+    expect(document.querySelector('[data-consentgate-opt-out] > consentgate-link')).not.toBeNull();
+    // A 1×1 tracking frame is held without a placeholder: it costs no panels.
+    await blocking.emit({ type: 'held', element: document.getElementById('px')!, category: 'advertising' });
+    expect(later.requested).not.toHaveBeenCalled();
+    expect(root().querySelector('[data-consentgate-banner], [data-consentgate-preferences]')).toBeNull();
+  });
+
+  it('a first visit requests them at once; the banner shows when they arrive', () => {
+    const later = panelsLater();
+    const { $ } = setup({}, { loadPanels: later.loadPanels });
+    expect(later.requested).toHaveBeenCalledTimes(1);
+    expect($('[data-consentgate-banner]')).toBeNull();
+    later.arrive();
+    expect($('[data-consentgate-banner]')).not.toBeNull();
+  });
+
+  it('showPreferences() before they arrive requests them once and opens the preferences when they do', () => {
+    const later = panelsLater();
+    const { ui, $ } = setup({}, { stored: returning, loadPanels: later.loadPanels });
+    expect(later.requested).not.toHaveBeenCalled();
+    ui.showPreferences();
+    ui.showPreferences();
+    expect(later.requested).toHaveBeenCalledTimes(1);
+    later.arrive();
+    expect($('[data-consentgate-preferences]')).not.toBeNull();
+  });
+
+  it('a held embed that gets a placeholder requests them, and gets its placeholder', async () => {
+    const later = panelsLater();
+    const blocking = fakeBlocking();
+    setup({}, { html: '<iframe id="v" width="560" height="315"></iframe>', stored: returning, blocking, loadPanels: later.loadPanels });
+    await blocking.emit({ type: 'held', element: document.getElementById('v')!, service: 'youtube', category: 'social' });
+    expect(later.requested).toHaveBeenCalledTimes(1);
+    later.arrive();
+    expect(document.querySelector('consentgate-placeholder')).not.toBeNull();
+  });
+
+  it('panels that fail to mount are reported once; the shell stays', () => {
+    const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+    setup({}, { html: '<footer data-consentgate-opt-out></footer>', loadPanels: (ready) => ready(() => { throw new Error('panels'); }) });
+    expect(error).toHaveBeenCalledTimes(1);
+    expect(error.mock.calls[0]!.join(' ')).toContain('could not be shown');
+    expect(document.querySelector('[data-consentgate-opt-out] > consentgate-link')).not.toBeNull();
   });
 });
 

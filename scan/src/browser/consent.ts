@@ -1,5 +1,5 @@
 /**
- * Deciding as a visitor would, through ConsentGate's stable hooks (README "Stable hooks") or, when
+ * Deciding as a visitor would, through ConsentGate's stable hooks (docs/api.md, "Stable hooks") or, when
  * its banner does not show (an opt-out regime's notice, a custom UI), its public API
  * (`window.ConsentGate.acceptAll()` / `rejectAll()`).
  */
