@@ -170,6 +170,7 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
     registry: options.registry ?? (registry as ServiceRegistry),
     configCategories: config.categories,
     useRegistry: config.blocking.registry,
+    necessaryHosts: config.blocking.necessaryHosts,
   });
   // Sensitive pages first: a restricted category must already be off when blocking first releases.
   connectSensitivePages(manager, config);

@@ -43,6 +43,7 @@ export function installGuardsForConfig(config: unknown): Blocking {
       registry: bundledRegistry(),
       configCategories: categories,
       useRegistry: options.registry !== false,
+      necessaryHosts: Array.isArray(options.necessaryHosts) ? options.necessaryHosts.filter((h): h is string => typeof h === 'string') : [],
     }),
     unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
     debug: raw.debug === true,

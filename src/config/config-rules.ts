@@ -115,6 +115,8 @@ export const configRules = obj(
     }),
     blocking: obj({
       unknownThirdParty: str({ oneOf: ['allow', 'block'] }),
+      // Hosts only: the guards judge an unknown URL by its host (held-queue.ts).
+      necessaryHosts: arr(str({ re: /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, max: 253 }), { max: 100 }),
       reloadOnWithdraw: bool,
       registry: bool,
     }),
