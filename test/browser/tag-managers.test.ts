@@ -58,6 +58,7 @@ describe('tag managers', () => {
       expect(beacons(env)).toBe(0);
       await env.page.evaluate(() => window.ConsentGate!.update({ functional: true, analytics: true }));
       await env.recorder.waitFor((r) => r.url.includes('omtrdc.net'), 3000);
+      await env.page.waitForFunction(() => (window.__trackerRuns ?? []).some((u) => u.includes('tiqcdn')), null, { timeout: 5000 });
       expect(await ran(env)).toEqual(['assets.adobedtm.com', 'tags.tiqcdn.com']);
     }, LAUNCH);
   });
