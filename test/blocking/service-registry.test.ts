@@ -392,6 +392,11 @@ describe('built-in service registry', () => {
     }
   });
 
+  it('declares no generic name a site may use for its own cookie (withdrawal deletes by name)', () => {
+    const generic = /^(JSESSIONID|PHPSESSID|__cf_bm|session|sid|uid|uuid|id|pid|ts|audit|mc|[a-z])$/i;
+    for (const s of services) for (const c of s.cookies) expect(c.name, `${s.id}: ${c.name}`).not.toMatch(generic);
+  });
+
   it('uses only known consent APIs and boolean-true embed flags', () => {
     for (const s of services) {
       if (s.consentApi !== undefined) expect(CONSENT_APIS, s.id).toContain(s.consentApi);
