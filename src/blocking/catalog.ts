@@ -102,7 +102,9 @@ export function createServiceCatalog(options: ServiceCatalogOptions = {}): Servi
   }
   const services = [...byId.values()];
   const index = createPatternIndex<CatalogService>();
-  for (const s of services) for (const d of s.domains) index.add(d, s);
+  // A pattern that starts with `/` is a path of the page's own host (a tracker proxied through the
+  // site, as server-side tagging does: `/metrics/g/collect`).
+  for (const s of services) for (const d of s.domains) index.add(d[0] === '/' ? pageHost + d : d, s);
   const necessary = createPatternIndex<true>();
   for (const host of options.necessaryHosts ?? []) necessary.add(host, true);
   const parse = (url: string | URL) => (typeof url === 'string' ? new URL(url, 'https://' + (pageHost || 'localhost') + '/') : url);
