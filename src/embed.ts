@@ -17,12 +17,11 @@
  * needs from the boot goes through the hand-over object.
  */
 // Not from './blocking' (index.ts): the boot takes only the guards' modules, without the release
-// code (the app's connectBlocking attaches it with the policy). The build gives it a slim registry
+// code (the app's connectBlocking attaches it with the policy). The build gives it a slim, packed registry
 // copy (id, category, domains: see rollup.config.mjs).
 import type { ServiceRegistry } from './blocking/catalog';
-import { installGuardsForConfig } from './blocking/install-for-config';
+import { bundledRegistry, installGuardsForConfig } from './blocking/install-for-config';
 import type { Blocking } from './blocking/install';
-import registry from './blocking/service-registry.json';
 import { pushConsentDefault, regionFromScript } from './integrations';
 import { APP_FILE, bootHandOver, offerHandOver, UI_FILE } from './hand-over';
 import { isObject } from './json-value';
@@ -186,7 +185,7 @@ function createFacade(
     version: VERSION,
     config,
     blocking,
-    registry: registry as ServiceRegistry,
+    registry: bundledRegistry(),
     panelsRequested,
     get region() {
       return region;

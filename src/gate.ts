@@ -166,7 +166,12 @@ export function startConsentGate(input: unknown, blocking: Blocking, options: St
     connectGoogleConsentMode(manager, null);
     return createPublicApi(manager, problems);
   }
-  const catalog = createServiceCatalog({ registry: options.registry ?? registry, configCategories: config.categories, useRegistry: config.blocking.registry });
+  const catalog = createServiceCatalog({
+    registry: options.registry ?? (registry as ServiceRegistry),
+    configCategories: config.categories,
+    useRegistry: config.blocking.registry,
+    necessaryHosts: config.blocking.necessaryHosts,
+  });
   // Sensitive pages first: a restricted category must already be off when blocking first releases.
   connectSensitivePages(manager, config);
   connectBlocking(manager, blocking, { catalog, reloadOnWithdraw: config.blocking.reloadOnWithdraw });

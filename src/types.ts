@@ -186,6 +186,12 @@ export interface ThemeConfig {
 export interface BlockingConfig {
   /** Third-party hosts that match no service: `allow` or `block`. @default 'allow' */
   unknownThirdParty?: 'allow' | 'block';
+  /**
+   * Hosts that `unknownThirdParty: "block"` lets through in every state, before any choice
+   * (`js.stripe.com`, `*.example-cdn.net`): a payment form, a library CDN. A host a known service
+   * claims still waits for that service's category. @default []
+   */
+  necessaryHosts?: string[];
   /** Reload the page after a withdrawal so no tracker that already ran keeps running. @default true */
   reloadOnWithdraw?: boolean;
   /** Block the built-in registry's services even when the config does not list them. @default true */

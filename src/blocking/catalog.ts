@@ -54,7 +54,7 @@ export interface ServiceCatalog {
   match(url: string | URL): CatalogService | undefined;
   /** The same, for a URL already split: its host and its path + query (`/tr?id=1`). */
   matchHostPath(host: string, path: string): CatalogService | undefined;
-  /** Whether the URL's registrable domain differs from the page's (see `siteOf`). */
+  /** Whether the URL's registrable domain differs from the page's (see `siteOf`) and no `necessaryHosts` pattern covers it. */
   isThirdParty(url: string | URL): boolean;
 }
 
@@ -67,6 +67,8 @@ export interface ServiceCatalogOptions {
   useRegistry?: boolean;
   /** @default `location.hostname` */
   pageHost?: string;
+  /** `blocking.necessaryHosts`: host patterns that count as first party (`unknownThirdParty: "block"` lets them through). */
+  necessaryHosts?: readonly string[];
 }
 
 const union = <T>(a: readonly T[] = [], b: readonly T[] = []) => [...new Set([...a, ...b])];
@@ -100,7 +102,11 @@ export function createServiceCatalog(options: ServiceCatalogOptions = {}): Servi
   }
   const services = [...byId.values()];
   const index = createPatternIndex<CatalogService>();
-  for (const s of services) for (const d of s.domains) index.add(d, s);
+  // A pattern that starts with `/` is a path of the page's own host (a tracker proxied through the
+  // site, as server-side tagging does: `/metrics/g/collect`).
+  for (const s of services) for (const d of s.domains) index.add(d[0] === '/' ? pageHost + d : d, s);
+  const necessary = createPatternIndex<true>();
+  for (const host of options.necessaryHosts ?? []) necessary.add(host, true);
   const parse = (url: string | URL) => (typeof url === 'string' ? new URL(url, 'https://' + (pageHost || 'localhost') + '/') : url);
   return {
     services,
@@ -113,6 +119,9 @@ export function createServiceCatalog(options: ServiceCatalogOptions = {}): Servi
       return index.match(u.hostname, u.pathname + u.search);
     },
     matchHostPath: index.match,
-    isThirdParty: (url) => siteOf(parse(url).hostname) !== siteOf(pageHost),
+    isThirdParty(url) {
+      const host = parse(url).hostname;
+      return siteOf(host) !== siteOf(pageHost) && !necessary.match(host, '/');
+    },
   };
 }

@@ -46,24 +46,63 @@ export function matchesName(pattern: string, name: string): boolean {
 }
 
 /**
- * Deletes what the services of `categories` (and `options.services`) set. Returns the cookie
- * names and storage keys that were present and deleted (the consent cookie never is).
+ * The declared names of the services being cleaned, looked up per key present on the page: exact
+ * names in a set, `*` patterns by the text before their first `*` (a key is checked against the
+ * patterns of each of its prefixes that some pattern has). A withdrawal with 1,000 services and
+ * hundreds of keys stays a few map look-ups per key, never a scan of every pattern.
+ */
+interface NameIndex {
+  /** The exact names (cookies are deleted by name even when this page cannot see them). */
+  exact: Set<string>;
+  has(key: string): boolean;
+}
+
+function indexNames(names: Iterable<string>): NameIndex {
+  const exact = new Set<string>();
+  const byPrefix = new Map<string, string[]>();
+  for (const name of names) {
+    const star = name.indexOf('*');
+    if (star < 0) exact.add(name);
+    else {
+      const prefix = name.slice(0, star);
+      const list = byPrefix.get(prefix);
+      if (list) list.push(name);
+      else byPrefix.set(prefix, [name]);
+    }
+  }
+  const lengths = [...new Set([...byPrefix.keys()].map((p) => p.length))];
+  return {
+    exact,
+    has(key) {
+      if (exact.has(key)) return true;
+      for (const n of lengths) if (n <= key.length && byPrefix.get(key.slice(0, n))?.some((p) => matchesName(p, key))) return true;
+      return false;
+    },
+  };
+}
+
+/**
+ * Deletes what the services of `categories` (and `options.services`) set. Every declared name and
+ * pattern is looked for in all three places, whatever its `storage` says: vendors keep the same
+ * key in a cookie and in storage (Segment's `ajs_anonymous_id`, Hotjar's `_hjSessionUser_*`), and
+ * a `sessionStorage` key left behind would outlive the withdrawal for the rest of the tab.
+ * Returns the cookie names and storage keys that were present and deleted (the consent cookie
+ * never is).
  */
 export function cleanup(catalog: ServiceCatalog, categories: readonly string[], options: CleanupOptions = {}): string[] {
   const win = options.window ?? window;
   const { document: doc, location: loc } = win;
-  const keep = options.keep ?? ['consentgate'];
-  const declared = catalog.services
-    .filter((s) => categories.includes(s.category) || options.services?.includes(s.id))
-    .flatMap((s) => s.cookies);
+  const keep = new Set(options.keep ?? ['consentgate']);
+  const cleaned = new Set(categories);
+  const only = new Set(options.services);
+  const names = indexNames(catalog.services.filter((s) => cleaned.has(s.category) || only.has(s.id)).flatMap((s) => s.cookies.map((c) => c.name)));
   const deleted: string[] = [];
 
   // Cookies: every declared exact name (it may live on a path this page cannot see), and every
   // present name a pattern matches.
-  const cookiePatterns = declared.filter((c) => !c.storage || c.storage === 'cookie').map((c) => c.name);
-  const present = doc.cookie.split(';').map((c) => c.split('=')[0]!.trim()).filter(Boolean);
-  const names = new Set(cookiePatterns.filter((p) => !p.includes('*')));
-  for (const pattern of cookiePatterns) for (const name of present) if (matchesName(pattern, name)) names.add(name);
+  const present = new Set(doc.cookie.split(';').map((c) => c.split('=')[0]!.trim()).filter(Boolean));
+  const cookies = new Set(names.exact);
+  for (const name of present) if (names.has(name)) cookies.add(name);
 
   const host = loc.hostname;
   const domains = [''];
@@ -72,9 +111,9 @@ export function cleanup(catalog: ServiceCatalog, categories: readonly string[], 
   for (let p = loc.pathname, i = p.lastIndexOf('/'); i > 0; p = p.slice(0, i), i = p.lastIndexOf('/')) paths.add(p.slice(0, i));
   const flags = loc.protocol === 'https:' ? ['', ';secure'] : [''];
 
-  for (const name of names) {
-    if (keep.includes(name)) continue;
-    if (present.includes(name)) deleted.push(name);
+  for (const name of cookies) {
+    if (keep.has(name)) continue;
+    if (present.has(name)) deleted.push(name);
     for (const domain of domains) {
       for (const path of paths) {
         for (const flag of flags) {
@@ -85,13 +124,11 @@ export function cleanup(catalog: ServiceCatalog, categories: readonly string[], 
   }
 
   for (const kind of ['localStorage', 'sessionStorage'] as const) {
-    const patterns = declared.filter((c) => c.storage === kind).map((c) => c.name);
-    if (!patterns.length) continue;
     try {
       const store = win[kind];
       for (let i = store.length; i--; ) {
         const key = store.key(i);
-        if (key !== null && patterns.some((p) => matchesName(p, key))) {
+        if (key !== null && !keep.has(key) && names.has(key)) {
           store.removeItem(key);
           deleted.push(key);
         }

@@ -7,9 +7,9 @@
  * the next one, so an inline `gtag('config', …)` marked after its loader runs after it. Until a
  * releaser is attached nothing is released (the boot: the app attaches it with the policy).
  */
-import { guarded, logDebug } from '../log';
+import { guarded, logDebug, logWarning } from '../log';
 import type { CatalogService, ServiceCatalog } from './catalog';
-import { blockingFailed, heldVerdicts, releasesByRecreating, verdictsOf, type Natives, type Verdict } from './markup-gate';
+import { blockingFailed, heldVerdicts, isMarked, releasesByRecreating, verdictsOf, type Natives, type Verdict } from './markup-gate';
 import type { Releaser } from './release';
 
 /** Who decides. Before `setPolicy`, only `necessary` runs (fail closed while the config loads). */
@@ -108,6 +108,25 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
   const blockedList: BlockedRequest[] = [];
   /** Held on a sensitive page for a category restricted there: never released (see BlockingPolicy). */
   const dropped = new WeakSet<Element>();
+  /** Unknown hosts held for `unknownThirdParty: "block"` and named on the console (once each). */
+  const named = new Set<string>();
+  /**
+   * Hosts no service claims, with the category (and service) the site marked one of their tags
+   * with: with `unknownThirdParty: "block"`, what that tag loads from its own host (a follow-up
+   * script, a pixel) goes with it. First mark wins.
+   */
+  const markedHosts = new Map<string, Verdict>();
+  const noteMarked = (el: Element) => {
+    if (options.unknownThirdParty !== 'block' || !isMarked(el)) return;
+    const [v] = verdicts(el);
+    if (!v?.url || !v.category) return;
+    try {
+      const u = new URL(v.url, doc.baseURI);
+      if (!markedHosts.has(u.hostname) && !q._catalog.match(u)) markedHosts.set(u.hostname, { category: v.category, service: v.service });
+    } catch {
+      // not a URL: nothing to note
+    }
+  };
 
   const granted = (v: Verdict) => {
     try {
@@ -196,7 +215,16 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
         service = catalog.match(u);
       }
       if (service) return { category: service.category, service: service.id, url };
-      if (u && options.unknownThirdParty === 'block' && catalog.isThirdParty(u)) return { category: '', url };
+      if (u && options.unknownThirdParty === 'block' && catalog.isThirdParty(u)) {
+        const marked = markedHosts.get(u.hostname);
+        if (marked) return { ...marked, url };
+        // The one hint a site owner gets: which host, and the config line that lets it through.
+        if (!named.has(u.hostname)) {
+          named.add(u.hostname);
+          logWarning(`${u.hostname} is blocked (unknownThirdParty: "block"). To allow it always: "blocking": { "necessaryHosts": ["${u.hostname}"] }; or mark its tag with a data-category.`);
+        }
+        return { category: '', url };
+      }
       return;
     },
     _allows(vs) {
@@ -214,6 +242,7 @@ export function createHeldQueue(options: HeldQueueOptions): HeldQueue {
     _hold(el, judged) {
       // Held already: only a script waiting for a parent to be re-created in is worth a new look.
       if (q._done.has(el) || (queue.has(el) && !releasesByRecreating(el))) return;
+      if (!judged) noteMarked(el);
       const vs = judged ?? tryRelease(el);
       if (vs === true || queue.has(el)) return;
       queue.add(el);

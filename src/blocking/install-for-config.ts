@@ -6,6 +6,24 @@ import { createReleaser } from './release';
 import registry from './service-registry.json';
 
 /**
+ * The registry this bundle carries. The boot's build packs its copy as category → one
+ * "id pattern pattern…" line per service (rollup.config.mjs, `slimRegistry`); other builds carry
+ * the JSON as it is.
+ */
+export function bundledRegistry(): ServiceRegistry {
+  if ('services' in registry) return registry as ServiceRegistry;
+  const packed = registry as unknown as Record<string, string>;
+  const services = [];
+  for (const category in packed) {
+    for (const line of packed[category]!.split('\n')) {
+      const [id, ...domains] = line.split(' ');
+      services.push({ id: id!, category, domains });
+    }
+  }
+  return { services };
+}
+
+/**
  * The guards, from what is known now: the registry's patterns plus, when the config is already in
  * the page, the services it lists (raw JSON, not yet validated: only well-formed entries count).
  * With a config URL, the registry alone until the app sets the full catalog. No releaser: the
@@ -21,7 +39,12 @@ export function installGuardsForConfig(config: unknown): Blocking {
       .map((s) => ({ id: s.id as string, domains: Array.isArray(s.domains) ? s.domains.filter((d): d is string => typeof d === 'string') : [] })),
   }));
   return installGuardedWindow({
-    catalog: createServiceCatalog({ registry: registry as ServiceRegistry, configCategories: categories, useRegistry: options.registry !== false }),
+    catalog: createServiceCatalog({
+      registry: bundledRegistry(),
+      configCategories: categories,
+      useRegistry: options.registry !== false,
+      necessaryHosts: Array.isArray(options.necessaryHosts) ? options.necessaryHosts.filter((h): h is string => typeof h === 'string') : [],
+    }),
     unknownThirdParty: options.unknownThirdParty === 'block' ? 'block' : 'allow',
     debug: raw.debug === true,
   });

@@ -66,7 +66,7 @@ export const configExample: ConsentGateConfig = {
     nonce: 'r4nd0m-n0nce',
     bannerInOptOut: false,
   },
-  blocking: { unknownThirdParty: 'allow', reloadOnWithdraw: true, registry: true },
+  blocking: { unknownThirdParty: 'allow', necessaryHosts: [], reloadOnWithdraw: true, registry: true },
   sensitivePages: [{ match: '/conditions/**', block: ['advertising', 'social'] }],
   googleConsentMode: {
     enabled: true,

@@ -32,6 +32,8 @@ export const serviceId = str({ re: ID, max: 40 });
 export const idList = arr(categoryId, { max: MAX_CATEGORIES });
 /** host, *.host, or host/path-prefix (a `*` stands for one path segment). */
 export const HOST_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$/;
+/** A service's URL pattern: a host pattern, or a path of the site's own host (`/metrics/g/`). */
+const DOMAIN_PATTERN = /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+(:\d+)?(\/\S*)?$|^\/\S*$/;
 const url = str({ url: true, max: 2000 });
 const title = str({ max: 200 });
 const prose = str({ max: 2000 });
@@ -55,7 +57,7 @@ const service = obj(
     title,
     provider: title,
     description: prose,
-    domains: arr(str({ re: HOST_PATTERN, max: 300 }), { max: 100 }),
+    domains: arr(str({ re: DOMAIN_PATTERN, max: 300 }), { max: 100 }),
     cookies: arr(cookie, { max: 100 }),
     privacyPolicyUrl: url,
     optOutUrl: url,
@@ -115,6 +117,8 @@ export const configRules = obj(
     }),
     blocking: obj({
       unknownThirdParty: str({ oneOf: ['allow', 'block'] }),
+      // Hosts only: the guards judge an unknown URL by its host (held-queue.ts).
+      necessaryHosts: arr(str({ re: /^(\*\.)?[a-z0-9-]+(\.[a-z0-9-]+)+$/, max: 253 }), { max: 100 }),
       reloadOnWithdraw: bool,
       registry: bool,
     }),

@@ -53,7 +53,12 @@ export interface ResolvedConfig {
     readonly nonce?: string;
     readonly bannerInOptOut: boolean;
   };
-  readonly blocking: { readonly unknownThirdParty: 'allow' | 'block'; readonly reloadOnWithdraw: boolean; readonly registry: boolean };
+  readonly blocking: {
+    readonly unknownThirdParty: 'allow' | 'block';
+    readonly necessaryHosts: readonly string[];
+    readonly reloadOnWithdraw: boolean;
+    readonly registry: boolean;
+  };
   readonly sensitivePages: readonly Required<SensitivePage>[];
   readonly googleConsentMode?: Readonly<GoogleConsentModeConfig>;
   readonly receipts?: { readonly endpoint: string; readonly maxQueued: number; readonly maxAgeDays: number };
@@ -172,6 +177,7 @@ export function resolveConfig(input: ConsentGateConfig): ResolvedConfig {
     },
     blocking: {
       unknownThirdParty: config.blocking?.unknownThirdParty ?? 'allow',
+      necessaryHosts: config.blocking?.necessaryHosts ?? [],
       reloadOnWithdraw: config.blocking?.reloadOnWithdraw ?? true,
       registry: config.blocking?.registry ?? true,
     },

@@ -1,5 +1,7 @@
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import { cleanup, createServiceCatalog } from '../../src/blocking';
+import type { ServiceRegistry } from '../../src/blocking/catalog';
+import registry from '../../src/blocking/service-registry.json';
 import { FIXTURE_REGISTRY } from '../fixtures/blocking/registry';
 import { createTestPage, PAGE_URL, type TestPage } from '../fixtures/blocking/dom';
 
@@ -85,6 +87,37 @@ describe('cleanup', () => {
     expect(deleted.sort()).toEqual(['_hjTLDTest', '_hjUserAttributes', '_hjUserAttributesHash', 'ajs_anonymous_id']);
     expect(Object.keys(localStorage).sort()).toEqual(['acme_seen', 'site_cart']);
     expect(Object.keys(sessionStorage)).toEqual(['site_tab']);
+  });
+
+  it('looks for every declared name in cookies and both storages: vendors write the same key in several (issue 18, item 3)', () => {
+    const p = (page = createTestPage());
+    const real = createServiceCatalog({ registry: registry as ServiceRegistry, pageHost: 'www.example.com' });
+    const { localStorage, sessionStorage } = p.window;
+    // Segment keeps its ids in localStorage as well as in cookies; Hotjar its user id.
+    localStorage.setItem('ajs_anonymous_id', '"a"');
+    localStorage.setItem('ajs_user_traits', '{}');
+    localStorage.setItem('_hjSessionUser_3412', '{}');
+    sessionStorage.setItem('_hjSession_3412', '{}');
+    sessionStorage.setItem('tt_sessionId', '1');
+    localStorage.setItem('site_cart', '[]');
+    cleanup(real, ['analytics', 'advertising'], { window: p.window as unknown as Window });
+    expect(Object.keys(localStorage)).toEqual(['site_cart']);
+    expect(Object.keys(sessionStorage)).toEqual([]);
+  });
+
+  it('matches each key against the names of 1,000 services through its index (exact names, patterns by prefix)', () => {
+    const p = (page = createTestPage());
+    const services = Array.from({ length: 1000 }, (_, i) => ({
+      id: `vendor-${i}`,
+      domains: [`t${i}.vendor.example`],
+      cookies: [{ name: `v${i}_id` }, { name: `v${i}_s_*`, storage: 'localStorage' as const }, { name: `*_v${i}` }],
+    }));
+    const many = createServiceCatalog({ pageHost: 'www.example.com', configCategories: [{ id: 'analytics', services }] });
+    const { localStorage } = p.window;
+    for (const key of ['v7_id', 'v999_s_abc', 'x_v500', 'v7_ids', 'v1000_s_a', 'v12_s', 'site']) localStorage.setItem(key, '1');
+    const deleted = cleanup(many, ['analytics'], { window: p.window as unknown as Window });
+    expect(deleted.sort()).toEqual(['v7_id', 'v999_s_abc', 'x_v500']);
+    expect(Object.keys(localStorage).sort()).toEqual(['site', 'v1000_s_a', 'v12_s', 'v7_ids']);
   });
 
   it('survives storage that throws', () => {

@@ -27,7 +27,7 @@ const UI = 'dist/consentgate-ui.js';
  * on every run. Raising a ratchet says why in its commit message.
  */
 const BUDGET = { boot: 5 * 1024, total: 13 * 1024 } as const;
-const RATCHET = { boot: 10_400, total: 43_950, returning: 34_900, registry: 2_800 } as const;
+const RATCHET = { boot: 12_500, total: 49_100, returning: 40_050, registry: 6_700 } as const;
 const FIRST_VISIT = [BOOT, APP, UI];
 
 const sources = (rel: string): string[] => (JSON.parse(read(rel + '.map').toString()) as { sources: string[] }).sources;
@@ -69,6 +69,14 @@ describe('script-tag size budget (gzip)', () => {
     // What the app needs on every page stays in it: titles (placeholders, rows) and cookie names (cleanup).
     expect(app).toContain('Google Analytics');
     expect(app).toContain('"_gid"');
+  });
+
+  it('ships no registry `sources` (the vendor pages behind each entry are for review, not for visitors)', () => {
+    for (const file of [BOOT, APP, REGISTRY, UI, 'dist/index.mjs']) {
+      const code = read(file).toString();
+      expect(code, file).not.toContain('docs.tealium.com/iq-tag-management/data-layer/cookies');
+      expect(code, file).not.toMatch(/\bsources\b["']?:\s*\{\s*["']?domains/);
+    }
   });
 
   it('keeps the UI, Preact, js-cookie, validation and the full registry out of the boot', () => {
