@@ -83,7 +83,11 @@ describe('cookie declaration ([data-consentgate-cookie-table])', () => {
       ['NID', 'Google LLC', 'Stores preferences.', '6 months', 'Persistent'],
     ]);
     const analytics = within(slot as HTMLElement).getByRole('table', { name: 'Analytics' });
-    expect(rowsOf(analytics).map((r) => r[0])).toEqual(['_ga', '_ga_*', '_gid', '_gat*', '_hjSessionUser_*', '_hjSession_*']);
+    expect(rowsOf(analytics).map((r) => r[0])).toEqual([
+      '_ga', '_ga_*', '_gid', '_gat*', '_gac_*',
+      '_hjSessionUser_*', '_hjSession_*', '_hjTLDTest', '_hjLocalStorageTest', '_hjSessionStorageTest',
+      '_hjIncludedInSessionSample_*', '_hjAbsoluteSessionInProgress', '_hjFirstSeen', '_hjRecordingEnabled', '_hjViewportId',
+    ]);
     const ads = within(slot as HTMLElement).getByRole('table', { name: 'Advertising' });
     expect(rowsOf(ads)).toContainEqual(['acme_id', 'Acme Inc.', 'Ad measurement', '90 days', 'Persistent']);
   });
