@@ -107,6 +107,7 @@ describe.skipIf(!built)('registry details file (dist/consentgate-registry.js)', 
         ['_ga_*', 'Google LLC', 'Keeps session state.', '2 years', 'Persistent'],
         ['_gid', 'Google LLC', 'Identifies the visitor.', '24 hours', 'Persistent'],
         ['_gat*', 'Google LLC', 'Limits the request rate.', '1 minute', 'Persistent'],
+        ['_gac_*', 'Google LLC', 'Stores campaign data.', '90 days', 'Persistent'],
       ]);
       expect(detailsHits(env.server)).toBe(1);
       expect(await p.evaluate(() => window.__violations)).toEqual([]);
