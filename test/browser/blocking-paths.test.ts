@@ -10,22 +10,7 @@ import type { BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { recordThirdParty, sharedBrowser, startServer, trackerRuns, type TestServer, type ThirdPartyRecorder } from '../_util/chromium';
 import { buildBlockingBundle, inlineScript } from '../fixtures/blocking/bundle.mjs';
-
-declare global {
-  interface Window {
-    __blocking?: {
-      setPolicy(p: { isGranted(c: string, s?: string): boolean }): void;
-      held(): Array<{ url?: string }>;
-      blocked(): Array<{ url: string; via: string }>;
-    };
-    __results?: Record<string, unknown>;
-  }
-}
-
-const SCRIPT = (path: string) => `https://static.hotjar.com/c/hotjar-1.js?path=${path}`;
-const PIXEL = (path: string) => `https://www.facebook.com/tr?id=1&path=${path}`;
-const FRAME = (path: string) => `https://www.youtube.com/embed/abc?path=${path}`;
-const STYLE = (path: string) => `https://i.ytimg.com/style.css?path=${path}`;
+import { SCRIPT, PIXEL, FRAME, STYLE } from '../fixtures/blocking/paths';
 
 /** Code run in the page after the SDK, one insertion path each; `U` is the path's URL. */
 const SCRIPT_PATHS: Record<string, string> = {
